@@ -1,0 +1,73 @@
+"""Every error the package raises on purpose.
+
+    SanctionsError                 root: catch this to catch everything below
+    ├── SourceError                a list file could not be used
+    │   ├── FormatError            the file is not in a format we know (or not the one asked for)
+    │   └── ParseError             the file is in the right format but broken at a given place
+    ├── StoreError                 the version store failed or was asked for something absent
+    │   └── NotFound               an entity, source or version that does not exist
+    └── UsageError                 the caller passed arguments that cannot work together
+
+Errors carry their context (file, line, record, field) as attributes so the CLI and the API
+can print one clear sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SanctionsError(Exception):
+    """Root of every error raised on purpose by `sanctions`."""
+
+
+class SourceError(SanctionsError):
+    """A list file could not be read as the publication it claims to be."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        record: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.record = record
+        self.field = field
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = []
+        if self.path:
+            where.append(self.path + (f":{self.line}" if self.line else ""))
+        elif self.line:
+            where.append(f"line {self.line}")
+        if self.record:
+            where.append(f"record {self.record}")
+        if self.field:
+            where.append(f"field {self.field}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class FormatError(SourceError):
+    """The file is not in any format we parse, or not in the one requested."""
+
+
+class ParseError(SourceError):
+    """The file's format is known but its content is broken (truncated, malformed, bad encoding)."""
+
+
+class StoreError(SanctionsError):
+    """The version store could not do what was asked."""
+
+
+class NotFound(StoreError):
+    """An entity, source or list version that does not exist."""
+
+
+class UsageError(SanctionsError):
+    """Arguments that cannot work together (a caller mistake, not bad data)."""
