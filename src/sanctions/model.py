@@ -154,7 +154,9 @@ class Entity:
         if value not in values:
             values.append(value)
 
-    def add_name(self, value: str | None, kind: NameKind = NameKind.ALIAS, lang: str | None = None) -> None:
+    def add_name(
+        self, value: str | None, kind: NameKind = NameKind.ALIAS, lang: str | None = None
+    ) -> None:
         if value is None:
             return
         value = " ".join(value.split())
@@ -199,7 +201,10 @@ class Entity:
         for address in self.addresses:
             put("address", address.full)
         for link in self.links:
-            put("associate" if link.target_id is None else "associateId", link.target_id or link.name)
+            put(
+                "associate" if link.target_id is None else "associateId",
+                link.target_id or link.name,
+            )
         for prop, values in self.properties.items():
             for value in values:
                 put(prop, value)

@@ -1,0 +1,270 @@
+"""The `sanctions` command: parses arguments, calls the store, prints tables or JSON.
+
+No logic lives here beyond presentation. Errors raised on purpose (`SanctionsError`) become a
+one-line message on stderr and exit code 2; hits (in screening commands) exit 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from itertools import chain
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from platformdirs import user_data_dir
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .errors import SanctionsError
+from .loader import load_paths
+from .render import entity_card
+from .sources.detect import InputSet
+from .store import Store
+
+app = typer.Typer(
+    name="sanctions",
+    help="Load official sanctions lists, keep every version, and see what changed.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar="SANCTIONS_DB",
+        help="SQLite store file [default: the user data directory; env SANCTIONS_DB].",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def default_db() -> Path:
+    return Path(user_data_dir("sanctions", appauthor=False)) / "sanctions.db"
+
+
+@contextmanager
+def open_store(db: Path | None) -> Iterator[Store]:
+    store = Store(db or default_db())
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def handles_errors(func: F) -> F:
+    """Turn our errors into one line on stderr and exit code 2, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SanctionsError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("interrupted; nothing was changed by the unfinished step")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+@handles_errors
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="List files, or folders holding them.")],
+    source: Annotated[
+        str | None,
+        typer.Option(help="Source name (ofac-sdn, ofac-cons, un-sc); detected if omitted."),
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Load one publication per source found in PATHS as a new list version."""
+    with (
+        open_store(db) as store,
+        Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.completed:,} entities"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as progress,
+    ):
+        task = progress.add_task("reading", total=None)
+
+        def on_start(inputs: InputSet) -> None:
+            progress.update(task, description=f"loading {inputs.source}", completed=0)
+
+        results = load_paths(
+            store,
+            paths,
+            source=source,
+            on_start=on_start,
+            on_entity=lambda n: progress.update(task, completed=n),
+        )
+    if as_json:
+        print_json([result.to_json() for result in results])
+        return
+    table = Table(title="Loaded")
+    for column in (
+        "source",
+        "status",
+        "version",
+        "published",
+        "entities",
+        "added",
+        "removed",
+        "changed",
+    ):
+        table.add_column(
+            column,
+            justify="right" if column in {"entities", "added", "removed", "changed"} else "left",
+        )
+    for result in results:
+        v = result.version
+        table.add_row(
+            v.source,
+            result.status,
+            str(v.version),
+            v.published or "-",
+            f"{v.entities:,}",
+            f"{v.added:,}",
+            f"{v.removed:,}",
+            f"{v.changed:,}",
+        )
+    out.print(table)
+    for result in results:
+        if result.status == "loaded":
+            for warning in result.version.warnings:
+                err.print(
+                    f"[yellow]warning:[/] {result.version.source}: {warning}", highlight=False
+                )
+
+
+@app.command("lists")
+@handles_errors
+def lists_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Every source with its active version, publication date and entity counts."""
+    with open_store(db) as store:
+        versions = store.lists()
+    if as_json:
+        print_json([v.to_json() for v in versions])
+        return
+    if not versions:
+        out.print("No lists loaded yet. Try: sanctions load PATH")
+        return
+    table = Table(title="Active lists")
+    for column in ("source", "version", "published", "loaded at", "entities", "by schema"):
+        table.add_column(column)
+    for v in versions:
+        schemas = ", ".join(f"{k} {n:,}" for k, n in v.schemas.items())
+        table.add_row(
+            v.source, str(v.version), v.published or "-", v.loaded_at, f"{v.entities:,}", schemas
+        )
+    out.print(table)
+
+
+@app.command()
+@handles_errors
+def changes(
+    source: Annotated[str, typer.Argument(help="Source name, e.g. ofac-sdn.")],
+    from_version: Annotated[
+        int | None, typer.Option("--from", help="Older version number.")
+    ] = None,
+    to_version: Annotated[int | None, typer.Option("--to", help="Newer version number.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Entities added, removed and changed between two versions (default: the last two)."""
+    with open_store(db) as store:
+        diff = store.changes(source, from_version, to_version)
+    if as_json:
+        print_json(diff.to_json())
+        return
+    base = f"version {diff.from_version}" if diff.from_version else "nothing"
+    out.print(
+        f"[bold]{source}[/]: {base} → version {diff.to_version}: "
+        f"{len(diff.added):,} added, {len(diff.removed):,} removed, {len(diff.changed):,} changed"
+    )
+    for label, ids in (("added", diff.added), ("removed", diff.removed)):
+        if ids:
+            shown = ", ".join(ids[:20]) + (
+                f" … and {len(ids) - 20:,} more" if len(ids) > 20 else ""
+            )
+            out.print(f"  {label}: {shown}", highlight=False)
+    for change in diff.changed[:20]:
+        out.print(f"  changed: {change['id']} ({', '.join(change['properties'])})", highlight=False)
+    if len(diff.changed) > 20:
+        out.print(f"  … and {len(diff.changed) - 20:,} more changed (use --json for all)")
+
+
+@app.command()
+@handles_errors
+def show(
+    entity_id: Annotated[
+        str, typer.Argument(help="Entity id, e.g. ofac-sdn:23252 or un-sc:QDi.001.")
+    ],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One listed entity, as FtM-style JSON or a readable card."""
+    with open_store(db) as store:
+        entity = store.entity(entity_id)
+    if as_json:
+        print_json(entity.to_ftm())
+        return
+    out.print(entity_card(entity))
+
+
+@app.command()
+@handles_errors
+def export(
+    source: Annotated[str, typer.Argument(help="Source name, e.g. un-sc.")],
+    format: Annotated[
+        str, typer.Option("--format", help="Output format: ftm (JSON lines).")
+    ] = "ftm",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """The active version of a source as FollowTheMoney JSON lines."""
+    if format != "ftm":
+        raise typer.BadParameter(
+            f"unknown format {format!r}; supported: ftm", param_hint="--format"
+        )
+    with open_store(db) as store:
+        entities = store.iter_entities(source)
+        first = next(entities, None)  # raises NotFound before any output is written
+        handle = output.open("w", encoding="utf-8") if output else sys.stdout
+        try:
+            for entity in chain([first], entities) if first else ():
+                handle.write(json.dumps(entity.to_ftm(), ensure_ascii=False) + "\n")
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        finally:
+            if output:
+                handle.close()
+
+
+def main() -> None:
+    app()
