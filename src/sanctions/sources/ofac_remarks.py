@@ -1,0 +1,345 @@
+"""Structured fields out of the free-text Remarks of OFAC's legacy CSV files.
+
+The legacy files pack everything beyond name, type and programme into one Remarks cell:
+`;`-separated segments such as "DOB 23 Dec 1973", "alt. Passport 10926248 (Israel) issued
+25 Feb 2008", "Linked To: GERTLER, Dan" or "a.k.a. 'BNC'", ending with a period. Each segment
+is matched against the labels OFAC uses; a segment no rule understands is returned in
+`unparsed` (the caller keeps the whole text in `notes`, so nothing is lost).
+
+Weak aliases: OFAC FAQ 123 says that in the CSV formats weak AKAs are listed in the Remarks
+field between quotation marks, while alt.csv holds only the strong ones. The files never
+spell out the word "weak", so every a.k.a./f.k.a./n.k.a. found in Remarks is a weak name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..model import DateValue, Identifier, IdKind, Link, Name, NameKind
+from .values import country_code, parse_date, parse_date_value
+
+
+@dataclass
+class ParsedRemarks:
+    names: list[Name] = field(default_factory=list)
+    birth_dates: list[DateValue] = field(default_factory=list)
+    identifiers: list[Identifier] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    properties: dict[str, list[str]] = field(default_factory=dict)
+    unparsed: list[str] = field(default_factory=list)  # segments no rule understood
+
+    def add(self, prop: str, value: str | None) -> None:
+        value = (value or "").strip()
+        if value and value not in (values := self.properties.setdefault(prop, [])):
+            values.append(value)
+
+
+# Identifier labels, as OFAC prints them, with the kind they denote. `None` as note means the
+# label says nothing beyond the kind; otherwise the label is kept in `Identifier.note`.
+_ID_LABELS: dict[str, tuple[IdKind, bool]] = {
+    "Passport": (IdKind.PASSPORT, False),
+    "Diplomatic Passport": (IdKind.PASSPORT, True),
+    "Travel Document Number": (IdKind.PASSPORT, True),
+    "National ID No.": (IdKind.NATIONAL_ID, False),
+    "Cedula No.": (IdKind.NATIONAL_ID, True),
+    "Identification Number": (IdKind.NATIONAL_ID, True),
+    "Personal ID Card": (IdKind.NATIONAL_ID, True),
+    "National Foreign ID Number": (IdKind.NATIONAL_ID, True),
+    "Turkish Identification Number": (IdKind.NATIONAL_ID, True),
+    "Numero de Identidad": (IdKind.NATIONAL_ID, True),
+    "Kenyan ID No.": (IdKind.NATIONAL_ID, True),
+    "Citizen's Card Number": (IdKind.NATIONAL_ID, True),
+    "Residency Number": (IdKind.NATIONAL_ID, True),
+    "Credencial electoral": (IdKind.NATIONAL_ID, True),
+    "Birth Certificate Number": (IdKind.NATIONAL_ID, True),
+    "C.U.R.P.": (IdKind.NATIONAL_ID, True),
+    "C.U.I.": (IdKind.NATIONAL_ID, True),
+    "D.N.I.": (IdKind.NATIONAL_ID, True),
+    "LE Number": (IdKind.NATIONAL_ID, True),
+    "SSN": (IdKind.NATIONAL_ID, True),
+    "Tax ID No.": (IdKind.TAX_ID, False),
+    "NIT": (IdKind.TAX_ID, True),
+    "RUC": (IdKind.TAX_ID, True),
+    "RIF": (IdKind.TAX_ID, True),
+    "RTN": (IdKind.TAX_ID, True),
+    "R.F.C.": (IdKind.TAX_ID, True),
+    "C.U.I.T.": (IdKind.TAX_ID, True),
+    "V.A.T. Number": (IdKind.TAX_ID, True),
+    "US FEIN": (IdKind.TAX_ID, True),
+    "Registration Number": (IdKind.REGISTRATION, False),
+    "Registration ID": (IdKind.REGISTRATION, True),
+    "Business Registration Number": (IdKind.REGISTRATION, True),
+    "Business Registration Document": (IdKind.REGISTRATION, True),
+    "Public Registration Number": (IdKind.REGISTRATION, True),
+    "Company Number": (IdKind.REGISTRATION, True),
+    "UK Company Number": (IdKind.REGISTRATION, True),
+    "Commercial Registry Number": (IdKind.REGISTRATION, True),
+    "Unified Social Credit Code (USCC)": (IdKind.REGISTRATION, True),
+    "United Social Credit Code Certificate (USCCC)": (IdKind.REGISTRATION, True),
+    "Government Gazette Number": (IdKind.REGISTRATION, True),
+    "Folio Mercantil No.": (IdKind.REGISTRATION, True),
+    "Matricula Mercantil No": (IdKind.REGISTRATION, True),
+    "C.R. No.": (IdKind.REGISTRATION, True),
+    "Trade License No.": (IdKind.REGISTRATION, True),
+    "Central Registration System Number": (IdKind.REGISTRATION, True),
+    "Chamber of Commerce Number": (IdKind.REGISTRATION, True),
+    "Istanbul Chamber of Comm. No.": (IdKind.REGISTRATION, True),
+    "Dubai Chamber of Commerce Membership No.": (IdKind.REGISTRATION, True),
+    "Economic Register Number (CBLS)": (IdKind.REGISTRATION, True),
+    "Certificate of Incorporation Number": (IdKind.REGISTRATION, True),
+    "Business Number": (IdKind.REGISTRATION, True),
+    "Enterprise Number": (IdKind.REGISTRATION, True),
+    "Branch Unit Number": (IdKind.REGISTRATION, True),
+    "Registered Charity No.": (IdKind.REGISTRATION, True),
+    "Aircraft Tail Number": (IdKind.REGISTRATION, True),
+    "Previous Aircraft Tail Number": (IdKind.REGISTRATION, True),
+    "Legal Entity Number": (IdKind.LEI, False),
+    "SWIFT/BIC": (IdKind.SWIFT_BIC, False),
+    "Vessel Registration Identification IMO": (IdKind.IMO, False),
+    "Identification Number IMO": (IdKind.IMO, False),
+    "Company Number IMO": (IdKind.IMO, True),  # IMO's number for ship owners and managers
+    "MMSI": (IdKind.MMSI, False),
+    "Other Vessel Call Sign": (IdKind.CALL_SIGN, False),
+    "Aircraft Manufacturer's Serial Number (MSN)": (IdKind.OTHER, True),
+    "Aircraft Construction Number (also called L/N or S/N or F/N)": (IdKind.OTHER, True),
+    "D-U-N-S Number": (IdKind.OTHER, True),
+    "BIK (RU)": (IdKind.OTHER, True),
+    "Driver's License No.": (IdKind.OTHER, True),
+    "Cartilla de Servicio Militar Nacional": (IdKind.OTHER, True),
+    "Chinese Commercial Code": (IdKind.OTHER, True),
+    "License": (IdKind.OTHER, True),
+}
+# Longest first, so "Identification Number IMO" wins over "Identification Number".
+_ID_LABEL_ORDER = sorted(_ID_LABELS, key=len, reverse=True)
+
+# Where the number ends: at the first parenthesis or the first issue/expiry wording.
+_ID_VALUE_END = re.compile(r"\s*\(|\s+(?:issued|expires|expiration|expiry|valid)\b", re.I)
+_PARENS = re.compile(r"\(([^()]*)\)")
+# Any other "<Label> No. <value>" style identifier we have not listed.
+_GENERIC_ID = re.compile(
+    r"^(?P<label>[A-Z][A-Za-z.'/&() -]*?(?:No\.?|Number|#|ID|Code))\s*[:#]?\s*(?P<rest>\S*\d.*)$"
+)
+_NAME = re.compile(r"^(?P<kind>[afn])\.k\.a\.,?\s*(?P<name>.+)$", re.I)
+_CRYPTO = re.compile(r"^Digital Currency Address - (?P<currency>\w+)\s+(?P<address>\S+)$")
+_YEAR_SPAN = re.compile(r"^(circa\s+)?(\d{4})\s*-\s*(\d{4})$", re.I)
+
+# Recognised segments OFAC writes for legal context only: they stay in `notes`.
+_NOTES_ONLY = (
+    "Executive Order ",
+    "For more information on directives",
+    "Listing Date (",
+    "Effective Date (",
+    "CAATSA Section",
+    "IFCA Determination",
+    "Fax",
+)
+_SANCTIONS_INFO = (
+    "Additional Sanctions Information - ",
+    "Secondary sanctions risk:",
+    "Transactions Prohibited For Persons Owned or Controlled By U.S. Financial Institutions:",
+)
+
+
+def split_segments(remarks: str) -> list[str]:
+    """The `;`-separated segments of a Remarks text, without the closing period."""
+    text = remarks.strip()
+    closed = text.endswith(".")
+    if closed:
+        text = text[:-1]
+    segments = [s.strip() for s in text.split(";")]
+    segments = [s for s in segments if s]
+    if closed and segments and segments[-1].startswith("Linked To:"):
+        # The closing period may also end the linked name ("... COMPANY LTD."): OFAC writes
+        # one period, not two. Give it back when the name ends in an abbreviation.
+        last_word = segments[-1].rsplit(None, 1)[-1]
+        if "." in last_word or last_word.upper() in _ABBREVIATIONS:
+            segments[-1] += "."
+    return segments
+
+
+_ABBREVIATIONS = {"LTD", "LTDA", "CO", "INC", "CORP", "BHD", "GMBH", "JR", "SR"}
+
+
+def parse_remarks(remarks: str | None) -> ParsedRemarks:
+    """Parse one (already extended with sdn_comments) Remarks text."""
+    out = ParsedRemarks()
+    if not remarks:
+        return out
+    for segment in split_segments(remarks):
+        # "alt." only says this is a further value of the same field.
+        body = segment[5:].strip() if segment.lower().startswith("alt. ") else segment
+        if not _parse_segment(body, out):
+            out.unparsed.append(segment)
+    return out
+
+
+def segment_label(segment: str) -> str:
+    """A short label for a segment, for counting what stays unparsed."""
+    body = segment[5:] if segment.lower().startswith("alt. ") else segment
+    match = re.match(r"[A-Za-z][A-Za-z.'/&() -]*?(?=\s*[:#\d]|\s+-\s|$)", body)
+    label = match.group(0) if match else body
+    return " ".join(label.split()[:4])
+
+
+def _parse_segment(body: str, out: ParsedRemarks) -> bool:
+    """Apply the first rule that understands `body`; False when none does."""
+    if m := _NAME.match(body):
+        name = _unquote(m.group("name"))
+        if not name:
+            return False
+        out.names.append(Name(name, NameKind.WEAK))
+        return True
+    if m := _CRYPTO.match(body):
+        out.identifiers.append(Identifier(IdKind.CRYPTO, m.group("address"), None, m["currency"]))
+        return True
+    if body.startswith(_NOTES_ONLY):
+        return True
+    for prefix in _SANCTIONS_INFO:
+        if body.startswith(prefix):
+            out.add("sanctionsInfo", body[len(prefix) :] if prefix.endswith("- ") else body)
+            return True
+    for label, handler in _FIELDS:
+        if body.startswith(label):
+            rest = body[len(label) :].strip(" :,")
+            return bool(rest) and handler(rest, out)
+    for label in _ID_LABEL_ORDER:
+        if body.startswith(label) and (len(body) == len(label) or body[len(label)] in " #:"):
+            kind, keep_label = _ID_LABELS[label]
+            return _add_identifier(out, kind, body[len(label) :], label if keep_label else None)
+    if m := _GENERIC_ID.match(body):
+        return _add_identifier(out, IdKind.OTHER, m.group("rest"), m.group("label"))
+    return False
+
+
+def _add_identifier(out: ParsedRemarks, kind: IdKind, rest: str, label: str | None) -> bool:
+    """Split "<value> (<Country>) issued ... expires ..." into an Identifier."""
+    rest = rest.strip().lstrip("#:").strip()
+    end = _ID_VALUE_END.search(rest)
+    value = (rest[: end.start()] if end else rest).strip().rstrip(",")
+    tail = rest[end.start() :] if end else ""
+    if not value or not any(c.isalnum() for c in value):
+        return False
+    country: str | None = None
+    notes = [label] if label else []
+    for inner in _PARENS.findall(tail):
+        code = country_code(inner) if country is None else None
+        if code:
+            country = code
+        elif inner.strip():
+            notes.append(inner.strip())
+    outside = " ".join(_PARENS.sub(" ", tail).split())
+    if outside:
+        notes.append(outside)
+    ident = Identifier(kind, value, country, "; ".join(notes) or None)
+    if ident not in out.identifiers:
+        out.identifiers.append(ident)
+    return True
+
+
+def _unquote(name: str) -> str:
+    """'ABU 'ALI' -> ABU 'ALI: drop one pair of wrapping quotes (two when doubled)."""
+    name = name.strip()
+    for _ in range(2):
+        if len(name) > 1 and name[0] == name[-1] == "'":
+            name = name[1:-1].strip()
+    return name
+
+
+# -- field handlers: each gets the text after its label and says whether it understood it --
+
+
+def _dob(rest: str, out: ParsedRemarks) -> bool:
+    # "circa 1979-1980" is a year span written without spaces; parse_date_value wants "to".
+    if m := _YEAR_SPAN.match(rest):
+        rest = f"{m.group(1) or ''}{m.group(2)} to {m.group(3)}"
+    value = parse_date_value(rest)
+    if value is None:
+        return False
+    if value not in out.birth_dates:
+        out.birth_dates.append(value)
+    return True
+
+
+def _country(prop: str) -> Callable[[str, ParsedRemarks], bool]:
+    def handler(rest: str, out: ParsedRemarks) -> bool:
+        code = country_code(rest)
+        if code is None:
+            return False
+        out.add(prop, code)
+        return True
+
+    return handler
+
+
+def _flag(prop: str) -> Callable[[str, ParsedRemarks], bool]:
+    # Vessel flags keep the printed text when it is no country we know.
+    def handler(rest: str, out: ParsedRemarks) -> bool:
+        out.add(prop, country_code(rest) or rest)
+        return True
+
+    return handler
+
+
+def _text(prop: str) -> Callable[[str, ParsedRemarks], bool]:
+    def handler(rest: str, out: ParsedRemarks) -> bool:
+        out.add(prop, rest)
+        return True
+
+    return handler
+
+
+def _date(prop: str) -> Callable[[str, ParsedRemarks], bool]:
+    def handler(rest: str, out: ParsedRemarks) -> bool:
+        value = parse_date(rest)
+        if value is None:
+            return False
+        out.add(prop, value)
+        return True
+
+    return handler
+
+
+def _gender(rest: str, out: ParsedRemarks) -> bool:
+    if rest.lower() not in ("male", "female"):
+        return False
+    out.add("gender", rest.lower())
+    return True
+
+
+def _link(rest: str, out: ParsedRemarks) -> bool:
+    link = Link(" ".join(rest.split()))
+    if link not in out.links:
+        out.links.append(link)
+    return True
+
+
+# Labels followed by one value, checked in order (so put longer labels before their prefixes).
+_FIELDS: list[tuple[str, Callable[[str, ParsedRemarks], bool]]] = [
+    ("DOB ", _dob),
+    ("POB ", _text("birthPlace")),
+    ("nationality ", _country("nationality")),
+    ("citizen ", _country("citizenship")),
+    ("Gender ", _gender),
+    ("Linked To:", _link),
+    ("Website ", _text("website")),
+    ("Email Address ", _text("email")),
+    ("Phone Number ", _text("phone")),
+    ("Phone No.", _text("phone")),
+    ("Telephone No.", _text("phone")),
+    ("Telephone", _text("phone")),
+    ("Organization Established Date ", _date("incorporationDate")),
+    ("Organization Type:", _text("sector")),
+    ("Target Type ", _text("classification")),
+    ("Title", _text("title")),
+    ("Position:", _text("position")),
+    ("Nationality of Registration ", _country("country")),
+    ("Aircraft Model ", _text("model")),
+    ("Aircraft Operator ", _text("operator")),
+    ("Aircraft Manufacture Date ", _date("buildDate")),
+    ("Vessel Year of Build ", _date("buildDate")),
+    ("Other Vessel Flag ", _flag("flag")),
+    ("Former Vessel Flag ", _flag("pastFlags")),
+    ("Other Vessel Type ", _text("type")),
+]

@@ -1,0 +1,10 @@
+"""The public surface is deliberate: `__all__` lists exactly the public names, sorted."""
+
+import sanctions
+
+
+def test_all_is_sorted_and_complete() -> None:
+    public = {name for name in vars(sanctions) if not name.startswith("_")}
+    modules = {name for name in public if type(getattr(sanctions, name)).__name__ == "module"}
+    assert sanctions.__all__ == sorted(sanctions.__all__)
+    assert set(sanctions.__all__) == public - modules
