@@ -13,12 +13,13 @@ spell out the word "weak", so every a.k.a./f.k.a./n.k.a. found in Remarks is a w
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import DateValue, Identifier, IdKind, Link, Name, NameKind
-from .values import country_code, parse_date, parse_date_value
+from .values import country_code, parse_date_value
 
 
 @dataclass
@@ -29,6 +30,7 @@ class ParsedRemarks:
     links: list[Link] = field(default_factory=list)
     properties: dict[str, list[str]] = field(default_factory=dict)
     unparsed: list[str] = field(default_factory=list)  # segments no rule understood
+    segments: int = 0  # how many segments the text had
 
     def add(self, prop: str, value: str | None) -> None:
         value = (value or "").strip()
@@ -36,12 +38,14 @@ class ParsedRemarks:
             values.append(value)
 
 
-# Identifier labels, as OFAC prints them, with the kind they denote. `None` as note means the
-# label says nothing beyond the kind; otherwise the label is kept in `Identifier.note`.
+# Identifier labels as OFAC prints them: the kind they denote, and whether the label says more
+# than the kind does (then it is kept in `Identifier.note`, e.g. "C.U.R.P." or "Cedula No.").
 _ID_LABELS: dict[str, tuple[IdKind, bool]] = {
     "Passport": (IdKind.PASSPORT, False),
     "Diplomatic Passport": (IdKind.PASSPORT, True),
     "Travel Document Number": (IdKind.PASSPORT, True),
+    "British National Overseas Passport": (IdKind.PASSPORT, True),
+    "Stateless Person Passport": (IdKind.PASSPORT, True),
     "National ID No.": (IdKind.NATIONAL_ID, False),
     "Cedula No.": (IdKind.NATIONAL_ID, True),
     "Identification Number": (IdKind.NATIONAL_ID, True),
@@ -59,6 +63,15 @@ _ID_LABELS: dict[str, tuple[IdKind, bool]] = {
     "D.N.I.": (IdKind.NATIONAL_ID, True),
     "LE Number": (IdKind.NATIONAL_ID, True),
     "SSN": (IdKind.NATIONAL_ID, True),
+    "I.F.E.": (IdKind.NATIONAL_ID, True),
+    "N.I.E.": (IdKind.NATIONAL_ID, True),
+    "CNP (Personal Numerical Code)": (IdKind.NATIONAL_ID, True),
+    "Tazkira National ID Card": (IdKind.NATIONAL_ID, True),
+    "UAE Identification": (IdKind.NATIONAL_ID, True),
+    "Moroccan Personal ID No.": (IdKind.NATIONAL_ID, True),
+    "Stateless Person ID Card": (IdKind.NATIONAL_ID, True),
+    "Refugee ID Card": (IdKind.NATIONAL_ID, True),
+    "Romanian Permanent Resident CAN": (IdKind.NATIONAL_ID, True),
     "Tax ID No.": (IdKind.TAX_ID, False),
     "NIT": (IdKind.TAX_ID, True),
     "RUC": (IdKind.TAX_ID, True),
@@ -68,6 +81,11 @@ _ID_LABELS: dict[str, tuple[IdKind, bool]] = {
     "C.U.I.T.": (IdKind.TAX_ID, True),
     "V.A.T. Number": (IdKind.TAX_ID, True),
     "US FEIN": (IdKind.TAX_ID, True),
+    "RFC": (IdKind.TAX_ID, True),
+    "C.I.F.": (IdKind.TAX_ID, True),
+    "Romanian Tax Registration": (IdKind.TAX_ID, True),
+    "Numero Unico de Identificacao Tributaria (NUIT)": (IdKind.TAX_ID, True),
+    "Paraguayan tax identification number": (IdKind.TAX_ID, True),
     "Registration Number": (IdKind.REGISTRATION, False),
     "Registration ID": (IdKind.REGISTRATION, True),
     "Business Registration Number": (IdKind.REGISTRATION, True),
@@ -93,6 +111,8 @@ _ID_LABELS: dict[str, tuple[IdKind, bool]] = {
     "Enterprise Number": (IdKind.REGISTRATION, True),
     "Branch Unit Number": (IdKind.REGISTRATION, True),
     "Registered Charity No.": (IdKind.REGISTRATION, True),
+    "Romanian C.R.": (IdKind.REGISTRATION, True),
+    "Vessel Registration Identification": (IdKind.REGISTRATION, True),
     "Aircraft Tail Number": (IdKind.REGISTRATION, True),
     "Previous Aircraft Tail Number": (IdKind.REGISTRATION, True),
     "Legal Entity Number": (IdKind.LEI, False),
@@ -104,6 +124,9 @@ _ID_LABELS: dict[str, tuple[IdKind, bool]] = {
     "Other Vessel Call Sign": (IdKind.CALL_SIGN, False),
     "Aircraft Manufacturer's Serial Number (MSN)": (IdKind.OTHER, True),
     "Aircraft Construction Number (also called L/N or S/N or F/N)": (IdKind.OTHER, True),
+    "Aircraft Serial Identification": (IdKind.OTHER, True),
+    "C.U.I.P.": (IdKind.OTHER, True),
+    "ISIN": (IdKind.OTHER, True),
     "D-U-N-S Number": (IdKind.OTHER, True),
     "BIK (RU)": (IdKind.OTHER, True),
     "Driver's License No.": (IdKind.OTHER, True),
@@ -115,31 +138,48 @@ _ID_LABELS: dict[str, tuple[IdKind, bool]] = {
 _ID_LABEL_ORDER = sorted(_ID_LABELS, key=len, reverse=True)
 
 # Where the number ends: at the first parenthesis or the first issue/expiry wording.
-_ID_VALUE_END = re.compile(r"\s*\(|\s+(?:issued|expires|expiration|expiry|valid)\b", re.I)
+_ID_VALUE_END = re.compile(
+    r"\s*\(|(?:^|\s+|,\s*)(?:issued|expire[sd]?|expiration|expiry|valid|issue date)\b", re.I
+)
 _PARENS = re.compile(r"\(([^()]*)\)")
 # Any other "<Label> No. <value>" style identifier we have not listed.
 _GENERIC_ID = re.compile(
     r"^(?P<label>[A-Z][A-Za-z.'/&() -]*?(?:No\.?|Number|#|ID|Code))\s*[:#]?\s*(?P<rest>\S*\d.*)$"
 )
-_NAME = re.compile(r"^(?P<kind>[afn])\.k\.a\.,?\s*(?P<name>.+)$", re.I)
+_NAME = re.compile(r"^[afn]\.k\.a\.,?\s*(?P<name>.+)$", re.I)
 _CRYPTO = re.compile(r"^Digital Currency Address - (?P<currency>\w+)\s+(?P<address>\S+)$")
 _YEAR_SPAN = re.compile(r"^(circa\s+)?(\d{4})\s*-\s*(\d{4})$", re.I)
 
-# Recognised segments OFAC writes for legal context only: they stay in `notes`.
-_NOTES_ONLY = (
-    "Executive Order ",
-    "For more information on directives",
-    "Listing Date (",
-    "Effective Date (",
-    "CAATSA Section",
-    "IFCA Determination",
-    "Fax",
+# Recognised segments that only give legal or market context: they stay in `notes`.
+# Compared in lower case ("For more information ..." is spelled both ways).
+_NOTES_ONLY = tuple(
+    label.lower()
+    for label in (
+        "Executive Order ",
+        "For more information",
+        "Listing Date (",
+        "Effective Date (",
+        "CAATSA Section",
+        "IFCA Determination",
+        "Purchase/Sales For Divestment Date",
+        "Equity Ticker",
+        "Issuer Name",
+        "Fax",
+        "TELEX ",
+    )
 )
 _SANCTIONS_INFO = (
     "Additional Sanctions Information - ",
     "Secondary sanctions risk:",
     "Transactions Prohibited For Persons Owned or Controlled By U.S. Financial Institutions:",
 )
+
+
+NO_FLAG = {"none identified"}  # a flag text that means "no flag", not an unknown one
+
+# Measured on the 2023-12-28 SDN: a final linked name ending in "CO" or "LTD" is far more
+# often listed as "CO." / "LTD." than without the period; "CORP", "INC", "GMBH" are not.
+_ABBREVIATIONS = {"LTD", "CO"}
 
 
 def split_segments(remarks: str) -> list[str]:
@@ -159,15 +199,13 @@ def split_segments(remarks: str) -> list[str]:
     return segments
 
 
-_ABBREVIATIONS = {"LTD", "LTDA", "CO", "INC", "CORP", "BHD", "GMBH", "JR", "SR"}
-
-
 def parse_remarks(remarks: str | None) -> ParsedRemarks:
     """Parse one (already extended with sdn_comments) Remarks text."""
     out = ParsedRemarks()
     if not remarks:
         return out
     for segment in split_segments(remarks):
+        out.segments += 1
         # "alt." only says this is a further value of the same field.
         body = segment[5:].strip() if segment.lower().startswith("alt. ") else segment
         if not _parse_segment(body, out):
@@ -192,9 +230,11 @@ def _parse_segment(body: str, out: ParsedRemarks) -> bool:
         out.names.append(Name(name, NameKind.WEAK))
         return True
     if m := _CRYPTO.match(body):
-        out.identifiers.append(Identifier(IdKind.CRYPTO, m.group("address"), None, m["currency"]))
+        out.identifiers.append(
+            Identifier(IdKind.CRYPTO, m.group("address"), note=m.group("currency"))
+        )
         return True
-    if body.startswith(_NOTES_ONLY):
+    if body.lower().startswith(_NOTES_ONLY):
         return True
     for prefix in _SANCTIONS_INFO:
         if body.startswith(prefix):
@@ -276,7 +316,8 @@ def _country(prop: str) -> Callable[[str, ParsedRemarks], bool]:
 def _flag(prop: str) -> Callable[[str, ParsedRemarks], bool]:
     # Vessel flags keep the printed text when it is no country we know.
     def handler(rest: str, out: ParsedRemarks) -> bool:
-        out.add(prop, country_code(rest) or rest)
+        if rest.lower() not in NO_FLAG:
+            out.add(prop, country_code(rest) or rest)
         return True
 
     return handler
@@ -292,10 +333,18 @@ def _text(prop: str) -> Callable[[str, ParsedRemarks], bool]:
 
 def _date(prop: str) -> Callable[[str, ParsedRemarks], bool]:
     def handler(rest: str, out: ParsedRemarks) -> bool:
-        value = parse_date(rest)
+        value = parse_date_value(rest)
         if value is None:
             return False
-        out.add(prop, value)
+        if value.end is None:
+            out.add(prop, value.start)
+            return True
+        # A range within one year (or month) is that year: "01 Jan 2015 to 31 Dec 2015".
+        common = os.path.commonprefix([value.start, value.end])
+        common = common[:7] if len(common) >= 7 else common[:4]
+        if len(common) < 4:
+            return False
+        out.add(prop, common)
         return True
 
     return handler
@@ -329,6 +378,7 @@ _FIELDS: list[tuple[str, Callable[[str, ParsedRemarks], bool]]] = [
     ("Phone No.", _text("phone")),
     ("Telephone No.", _text("phone")),
     ("Telephone", _text("phone")),
+    ("PHONE ", _text("phone")),
     ("Organization Established Date ", _date("incorporationDate")),
     ("Organization Type:", _text("sector")),
     ("Target Type ", _text("classification")),

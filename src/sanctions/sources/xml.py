@@ -62,13 +62,16 @@ def _check_prolog(path: Path) -> None:
 def root_tag(path: Path) -> str:
     """Local name of the document's root element, read without parsing the rest."""
     _check_prolog(path)
-    try:
-        for _event, element in etree.iterparse(
-            str(path), events=("start",), resolve_entities=False, no_network=True, load_dtd=False
-        ):
-            return local_name(element)
-    except etree.XMLSyntaxError as exc:
-        raise ParseError(f"not well-formed XML: {exc.msg}", path=path, line=exc.lineno) from exc
+    with path.open("rb") as handle:
+        try:
+            for _event, element in etree.iterparse(
+                handle, events=("start",), resolve_entities=False, no_network=True, load_dtd=False
+            ):
+                return local_name(element)
+        except etree.XMLSyntaxError as exc:
+            raise ParseError(
+                f"not well-formed XML: {exc.msg}", path=path, line=exc.lineno
+            ) from exc
     raise ParseError("no root element", path=path)
 
 
