@@ -292,7 +292,11 @@ class Store:
         for entity in linking:
             resolved = False
             for i, link in enumerate(entity.links):
-                targets = by_name.get(link.name.casefold(), [])
+                # OFAC writes one period where both the remarks and a name ending "LTD." need one.
+                key = link.name.casefold()
+                targets = (
+                    by_name.get(key) or by_name.get(key.rstrip(".")) or by_name.get(key + ".", [])
+                )
                 if link.target_id is None and len(targets) == 1 and targets[0] != entity.id:
                     entity.links[i] = type(link)(link.name, link.relation, targets[0])
                     resolved = True

@@ -33,6 +33,7 @@ def test_parse_date_value_handles_circa_and_ranges() -> None:
     assert parse_date_value("circa 01 Jan 1955 to 31 Dec 1956") == DateValue(
         "1955-01-01", "1956-12-31", circa=True
     )
+    assert parse_date_value("1979-1982") == DateValue("1979", "1982")
     assert parse_date_value("unknown") is None
 
 

@@ -22,6 +22,7 @@ _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:T.*)?$")
 _DMY_NUMERIC = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _RANGE = re.compile(r"^(.+?)\s+(?:to|-|–)\s+(.+)$")
+_YEAR_SPAN = re.compile(r"^(\d{4})\s*[-–/]\s*(\d{4})$")
 
 
 def _iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
@@ -76,7 +77,7 @@ def parse_date_value(text: str | None) -> DateValue | None:
             break
     if single := parse_date(text):
         return DateValue(single, circa=circa)
-    if m := _RANGE.match(text):
+    if m := _YEAR_SPAN.match(text) or _RANGE.match(text):
         start, end = parse_date(m.group(1)), parse_date(m.group(2))
         if start and end:
             return DateValue(start, end, circa=circa)
