@@ -143,6 +143,12 @@ BAD_INPUTS = {
         b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n'
         b"<sdnList>&lol2;</sdnList>\n",
     ),
+    "late-doctype": lambda d, t: _written(
+        t / "late.xml",
+        b'<?xml version="1.0"?>\n<!--' + b"x" * 70_000 + b"-->\n"
+        b'<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
+        b"<CONSOLIDATED_LIST><INDIVIDUALS>&e;</INDIVIDUALS></CONSOLIDATED_LIST>\n",
+    ),
     "unknown-json": lambda d, t: shutil.copy(
         d / "opensanctions" / "t1.entities.ftm.json", t / "t1.json"
     ),

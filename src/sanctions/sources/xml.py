@@ -67,12 +67,21 @@ def root_tag(path: Path) -> str:
             for _event, element in etree.iterparse(
                 handle, events=("start",), resolve_entities=False, no_network=True, load_dtd=False
             ):
+                _refuse_doctype(element, path)
                 return local_name(element)
         except etree.XMLSyntaxError as exc:
-            raise ParseError(
-                f"not well-formed XML: {exc.msg}", path=path, line=exc.lineno
-            ) from exc
+            raise ParseError(f"not well-formed XML: {exc.msg}", path=path, line=exc.lineno) from exc
     raise ParseError("no root element", path=path)
+
+
+def _refuse_doctype(element: etree._Element, path: Path) -> None:
+    """The prolog scan misses a DOCTYPE after 64 KiB of comments; the parser does not."""
+    if element.getroottree().docinfo.doctype:
+        raise FormatError(
+            "XML declares a DOCTYPE; refused because it can expand entities or fetch "
+            "external files (lists are published without one)",
+            path=path,
+        )
 
 
 def iter_elements(path: Path, tags: set[str], *, root: str) -> Iterator[etree._Element]:
@@ -82,38 +91,44 @@ def iter_elements(path: Path, tags: set[str], *, root: str) -> Iterator[etree._E
     is not the publication the caller parses.
     """
     _check_prolog(path)
-    context = etree.iterparse(
-        str(path),
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-    depth = 0
-    try:
-        for event, element in context:
-            if event == "start":
-                if depth == 0 and local_name(element) != root:
-                    raise FormatError(
-                        f"root element is <{local_name(element)}>, expected <{root}>", path=path
-                    )
-                depth += 1
-                continue
-            depth -= 1
-            if local_name(element) in tags:
-                yield element
-                element.clear(keep_tail=False)
-                # Drop the references the root keeps to already-read siblings.
-                parent = element.getparent()
-                if parent is not None:
-                    while element.getprevious() is not None:
-                        del parent[0]
-    except etree.XMLSyntaxError as exc:
-        raise ParseError(
-            f"not well-formed XML (truncated or corrupted?): {exc.msg}", path=path, line=exc.lineno
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"invalid text encoding: {exc.reason}", path=path) from exc
+    with path.open("rb") as handle:
+        context = etree.iterparse(
+            handle,
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        depth = 0
+        try:
+            for event, element in context:
+                if event == "start":
+                    if depth == 0:
+                        _refuse_doctype(element, path)
+                        if local_name(element) != root:
+                            raise FormatError(
+                                f"root element is <{local_name(element)}>, expected <{root}>",
+                                path=path,
+                            )
+                    depth += 1
+                    continue
+                depth -= 1
+                if local_name(element) in tags:
+                    yield element
+                    element.clear(keep_tail=False)
+                    # Drop the references the root keeps to already-read siblings.
+                    parent = element.getparent()
+                    if parent is not None:
+                        while element.getprevious() is not None:
+                            del parent[0]
+        except etree.XMLSyntaxError as exc:
+            raise ParseError(
+                f"not well-formed XML (truncated or corrupted?): {exc.msg}",
+                path=path,
+                line=exc.lineno,
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"invalid text encoding: {exc.reason}", path=path) from exc
