@@ -6,6 +6,7 @@
     │   └── ParseError             the file is in the right format but broken at a given place
     ├── StoreError                 the version store failed or was asked for something absent
     │   └── NotFound               an entity, source or version that does not exist
+    ├── QueryError                 a screening query that cannot be screened (names the field)
     └── UsageError                 the caller passed arguments that cannot work together
 
 Errors carry their context (file, line, record, field) as attributes so the CLI and the API
@@ -67,6 +68,23 @@ class StoreError(SanctionsError):
 
 class NotFound(StoreError):
     """An entity, source or list version that does not exist."""
+
+
+class QueryError(SanctionsError):
+    """A screening query with a missing or malformed field."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.message = message
+        self.field = field
+        super().__init__(f"{field}: {message}" if field else message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only arguments need this to cross process boundaries (batch workers).
+        return (_query_error, (self.message, self.field))
+
+
+def _query_error(message: str, field: str | None) -> QueryError:
+    return QueryError(message, field=field)
 
 
 class UsageError(SanctionsError):

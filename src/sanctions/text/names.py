@@ -1,0 +1,176 @@
+"""Names as the matcher sees them: latinized tokens with a kind, a skeleton and a weight.
+
+Person names lose honorifics ("Sheikh", "Dr", "General"); organization names have their legal
+forms rewritten to generic forms by rigour (ООО / OOO / Limited Liability Company -> "llc")
+and weighed lightly, not dropped. Particles ("al", "bin", "van") are canonicalized
+("ibn" -> "bin") and weighed lightly. Given names with many romanizations carry their
+variant group ("Yevgeny" and "Evgeniy" -> "yevgeny").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache, lru_cache
+
+from rigour.names import replace_org_types_compare
+
+from .latinize import latinize, script_of
+from .phonetic import skeleton
+from .resources import honorifics, load_resource, name_variants, particles
+
+PERSON_SCHEMAS = frozenset({"Person"})
+ORG_SCHEMAS = frozenset({"Organization", "Company", "LegalEntity", "PublicBody"})
+
+
+class TokenKind(StrEnum):
+    NAME = "name"
+    PARTICLE = "particle"
+    LEGAL_FORM = "legal_form"
+    GENERIC = "generic"
+    NUMBER = "number"
+    INITIAL = "initial"
+
+
+# How much a token of each kind counts towards a name's identity.
+WEIGHTS = {
+    TokenKind.NAME: 1.0,
+    TokenKind.PARTICLE: 0.2,
+    TokenKind.LEGAL_FORM: 0.2,
+    TokenKind.GENERIC: 0.4,
+    TokenKind.NUMBER: 1.0,
+    TokenKind.INITIAL: 0.4,
+}
+COMMON_NAME_WEIGHT = 0.6
+# Scripts that do not write short vowels: their tokens are compared by skeleton.
+ABJADS = frozenset({"arabic", "hebrew"})
+
+
+class Token:
+    """One latinized name token. Tokens are interned by `make_token`, compared by `key`."""
+
+    __slots__ = ("text", "skeleton", "kind", "weight", "variant", "key")
+
+    def __init__(
+        self, text: str, skeleton: str, kind: TokenKind, weight: float, variant: str | None = None
+    ) -> None:
+        self.text = text
+        self.skeleton = skeleton
+        self.kind = kind
+        self.weight = weight
+        self.variant = variant  # canonical spelling of the given-name group, if any
+        self.key = f"{kind.value}:{text}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Token) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {self.kind.value})"
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    original: str
+    tokens: tuple[Token, ...]
+    script: str
+    removed: tuple[str, ...] = ()  # honorifics taken out
+    # Two or three adjacent tokens written as one ("abdul rahman" -> "abdulrahman"), with the
+    # token positions they cover; empty for long names, where joins are not tried.
+    joins: tuple[tuple[tuple[int, ...], Token], ...] = ()
+
+    @property
+    def abjad(self) -> bool:
+        return self.script in ABJADS
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.text for t in self.tokens)
+
+
+@cache
+def _org_words() -> tuple[frozenset[str], frozenset[str]]:
+    table = load_resource("org_words")
+    return frozenset(table["legal_forms"]), frozenset(table["generic"])
+
+
+@cache
+def _common_names() -> frozenset[str]:
+    return frozenset(load_resource("name_variants")["common"])
+
+
+@lru_cache(maxsize=500_000)
+def make_token(text: str, organization: bool) -> Token:
+    legal_forms, generic = _org_words()
+    variant = name_variants().get(text)
+    if text.isdigit():
+        kind = TokenKind.NUMBER
+    elif text in particles():
+        kind = TokenKind.PARTICLE
+        text = particles()[text]
+    elif organization and text in legal_forms:
+        kind = TokenKind.LEGAL_FORM
+    elif organization and text in generic:
+        kind = TokenKind.GENERIC
+    elif len(text) == 1:
+        kind = TokenKind.INITIAL
+    else:
+        kind = TokenKind.NAME
+    weight = WEIGHTS[kind]
+    if kind is TokenKind.NAME and variant in _common_names():
+        weight = COMMON_NAME_WEIGHT
+    return Token(text, skeleton(text), kind, weight, variant)
+
+
+def _strip_honorifics(words: list[str]) -> tuple[list[str], list[str]]:
+    titles = honorifics()
+    kept: list[str] = []
+    removed: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = " ".join(words[i : i + 2])
+        if i + 1 < len(words) and pair in titles:
+            removed.append(pair)
+            i += 2
+        elif words[i] in titles:
+            removed.append(words[i])
+            i += 1
+        else:
+            kept.append(words[i])
+            i += 1
+    if not kept:  # a name that is only a title ("General") keeps it
+        return words, []
+    return kept, removed
+
+
+@lru_cache(maxsize=200_000)
+def analyze_name(name: str, schema: str | None = None) -> NameForm:
+    """Tokens of one name. `schema` decides person vs organization handling (None: both)."""
+    script = script_of(name)
+    text = latinize(name)
+    organization = schema is None or schema not in PERSON_SCHEMAS
+    if organization and text:
+        text = replace_org_types_compare(text, generic=True)
+    words = text.split()
+    removed: list[str] = []
+    if schema is None or schema in PERSON_SCHEMAS:
+        words, removed = _strip_honorifics(words)
+    tokens = tuple(make_token(word, organization) for word in words)
+    return NameForm(name, tokens, script, tuple(removed), _joins(tokens))
+
+
+# Longest names for which joined tokens are formed (keeps long organization names cheap).
+MAX_TOKENS_FOR_JOINS = 8
+
+
+def _joins(tokens: tuple[Token, ...]) -> tuple[tuple[tuple[int, ...], Token], ...]:
+    if len(tokens) > MAX_TOKENS_FOR_JOINS:
+        return ()
+    out = []
+    for size in (2, 3):
+        for i in range(len(tokens) - size + 1):
+            group = tuple(range(i, i + size))
+            out.append((group, make_token("".join(tokens[k].text for k in group), False)))
+    return tuple(out)

@@ -1,0 +1,46 @@
+"""Consonant skeletons: one key for the romanizations of one name.
+
+Romanizations of the same name differ mostly in vowels and in how a sound is spelt
+(Mohammed / Muhammad / محمد -> mhmd; Aleksandr / Alexander -> lksndr; Yevgeny / Evgeniy -> vgn;
+Khaled / خالد -> hld). The key folds common digraphs to one letter, drops vowels (and w, y,
+which stand for vowels in romanized Arabic and Slavic names) and collapses doubled letters.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Applied in order: longer spellings first.
+_FOLDS = (
+    ("dzh", "j"),
+    ("tch", "c"),
+    ("sch", "s"),
+    ("zh", "j"),
+    ("dj", "j"),
+    ("ch", "c"),
+    ("sh", "s"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("c", "k"),
+)
+_VOWELS = re.compile(r"[aeiouyw]")
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(token: str) -> str:
+    """The consonant key of one latinized, lower-case token ("" for all-vowel tokens)."""
+    if token.isdigit():
+        return token
+    key = token
+    for spelling, letter in _FOLDS:
+        key = key.replace(spelling, letter.upper())
+    key = _VOWELS.sub("", key.lower())
+    return _DOUBLES.sub(r"\1", key)
