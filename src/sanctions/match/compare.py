@@ -9,7 +9,7 @@ from .names import NameScore, compare_name_forms
 
 # Chosen on the nomenklatura name-bench pairs (see docs/benchmarks.md): scores at or above it
 # are hits.
-DEFAULT_THRESHOLD = 0.8
+DEFAULT_THRESHOLD = 0.73
 
 
 @dataclass(frozen=True, slots=True)

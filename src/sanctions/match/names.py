@@ -9,12 +9,21 @@ still matches, a query with extra unexplained names matches less.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from ..text.names import NameForm, Token, TokenKind
 
+# Spelling differences: edits within the typo budget cost TYPO_COST each; tokens up to
+# TYPO_BUDGET_LENGTH letters get one such edit, longer ones two; each edit past the budget
+# costs EXTRA_EDIT_COST on top of its share of the length.
+TYPO_COST = 0.12
+TYPO_BUDGET_LENGTH = 10
+EXTRA_EDIT_COST = 0.1
+# Two Latin tokens with the same consonant skeleton and broadly similar letters.
+LATIN_SKELETON_SCORE = 0.85
 # Pairs below this token similarity are not aligned at all.
 MIN_TOKEN_SIMILARITY = 0.55
 # Weight of the query side's coverage in the final score (the rest is the listed side's).
@@ -24,6 +33,9 @@ QUERY_SHARE = 0.6
 CONFLICT_PENALTY = 0.6
 # Score of a name against its acronym ("PLA" / "People's Liberation Army").
 ACRONYM_SCORE = 0.85
+# How much crossing a patronymic particle costs: "Omar bin Abdullah" (Omar, son of Abdullah)
+# is not "Abdullah bin Omar", though every token matches.
+PATRONYMIC_PENALTY = 0.5
 
 LATIN, ABJAD, SYLLABIC = "latin", "abjad", "syllabic"
 SYLLABIC_SCRIPTS = frozenset({"cjk", "hangul", "hiragana", "katakana"})
@@ -51,6 +63,7 @@ class NameScore:
     pairs: tuple[TokenPair, ...]
     unmatched_query: tuple[str, ...]
     unmatched_listed: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # penalties applied, in words
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -58,6 +71,7 @@ class NameScore:
             "pairs": [p.to_json() for p in self.pairs],
             "unmatched_query": list(self.unmatched_query),
             "unmatched_listed": list(self.unmatched_listed),
+            "notes": list(self.notes),
         }
 
 
@@ -96,11 +110,18 @@ def _token_similarity(a: Token, b: Token, mode: str) -> tuple[float, str]:
     if mode == SYLLABIC:
         return 0.0, "syllable"
     abjad = mode == ABJAD
-    best, how = Levenshtein.normalized_similarity(a.text, b.text), "fuzzy"
+    best, how = _spelling_similarity(a.text, b.text), "fuzzy"
     if min(len(a.text), len(b.text)) <= 3:
         best *= 0.8  # one letter off in a three-letter name is a different name
     if a.skeleton and a.skeleton == b.skeleton:
-        strength = 0.92 if abjad or len(a.skeleton) >= 3 else 0.8 if len(a.skeleton) == 2 else 0.0
+        if abjad:
+            strength = 0.92
+        elif len(a.skeleton) >= 2 and OSA.normalized_similarity(a.text, b.text) >= 0.5:
+            # Two Latin spellings of one sound pattern (Prigozhin / Prigojine); letters must
+            # still broadly agree, or "Sraffa" would pass for "Sharif".
+            strength = LATIN_SKELETON_SCORE if len(a.skeleton) >= 3 else 0.8
+        else:
+            strength = 0.0
         if strength > best:
             best, how = strength, "skeleton"
     elif abjad and a.skeleton and b.skeleton:
@@ -110,13 +131,28 @@ def _token_similarity(a: Token, b: Token, mode: str) -> tuple[float, str]:
     return best, how
 
 
+def _spelling_similarity(a: str, b: str) -> float:
+    """Edit similarity that forgives a typo but not a different name.
+
+    One edit (two in tokens longer than ten letters) reads as a typo and keeps the pair close
+    (0.88 per edit); beyond that budget each extra edit costs more than its share of the
+    length, so "Sancho"/"Sanchez" or "Ronaldo"/"Ronaldinho" fall apart while
+    "Prigozhin"/"Prigozin" holds. Transpositions count as one edit.
+    """
+    distance = OSA.distance(a, b)
+    budget = 1 if max(len(a), len(b)) <= TYPO_BUDGET_LENGTH else 2
+    if distance <= budget:
+        return 1.0 - TYPO_COST * distance
+    return max(0.0, OSA.normalized_similarity(a, b) - EXTRA_EDIT_COST * (distance - budget))
+
+
 def _weight(tokens: tuple[Token, ...], indexes: tuple[int, ...]) -> float:
     return sum(tokens[i].weight for i in indexes)
 
 
 def _unmatched_names(tokens: tuple[Token, ...], used: set[int]) -> float:
-    """Weight of the name and number tokens left without a partner."""
-    kinds = (TokenKind.NAME, TokenKind.NUMBER)
+    """Weight of the name, number and legal-form tokens left without a partner."""
+    kinds = (TokenKind.NAME, TokenKind.NUMBER, TokenKind.LEGAL_FORM)
     return sum(t.weight for i, t in enumerate(tokens) if i not in used and t.kind in kinds)
 
 
@@ -157,11 +193,48 @@ def _acronym(short: NameForm, long: NameForm) -> bool:
     return len(initials) >= 2 and initials == short.tokens[0].text
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _compare_characters(query: NameForm, listed: NameForm) -> NameScore:
+    """Two names both written in Chinese, Japanese or Korean characters.
+
+    Romanization merges characters that sound alike (石 and 市 are both "shi"), so compare
+    the characters themselves; one character off in a three-character name is another person.
+    Token order is free (family name first or last).
+    """
+    a = _NOT_WORD.sub("", query.original)
+    b = _NOT_WORD.sub("", listed.original)
+    flipped = _NOT_WORD.sub("", "".join(reversed(query.original.split())))
+    sim = max(OSA.normalized_similarity(a, b), OSA.normalized_similarity(flipped, b)) ** 2
+    return NameScore(sim, (TokenPair(a, b, sim, "characters"),), (), ())
+
+
+Alignment = list[tuple[tuple[int, ...], tuple[int, ...]]]
+
+
+def _patronymic_crossing(q: tuple[Token, ...], c: tuple[Token, ...], chosen: Alignment) -> float:
+    """Share of aligned weight whose tokens sit on opposite sides of "bin"/"ibn" in each name."""
+    q_bin = [i for i, t in enumerate(q) if t.variant == "bin"]
+    c_bin = [j for j, t in enumerate(c) if t.variant == "bin"]
+    if len(q_bin) != 1 or len(c_bin) != 1:
+        return 0.0
+    crossed = total = 0.0
+    for qi, cj in chosen:
+        weight = _weight(q, qi)
+        total += weight
+        if (qi[0] < q_bin[0]) != (cj[0] < c_bin[0]) and qi[0] != q_bin[0]:
+            crossed += weight
+    return crossed / total if total else 0.0
+
+
 def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
     """Score two analysed names (see the module docstring)."""
     q, c = query.tokens, listed.tokens
     if not q or not c:
         return NameScore(0.0, (), tuple(t.text for t in q), tuple(t.text for t in c))
+    if query.script == listed.script and query.script in SYLLABIC_SCRIPTS:
+        return _compare_characters(query, listed)
     if _acronym(query, listed) or _acronym(listed, query):
         pair = TokenPair(query.text, listed.text, ACRONYM_SCORE, "acronym")
         return NameScore(ACRONYM_SCORE, (pair,), (), ())
@@ -174,12 +247,15 @@ def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
     used_q: set[int] = set()
     used_c: set[int] = set()
     pairs: list[TokenPair] = []
+    chosen: Alignment = []
+    notes: list[str] = []
     covered_q = covered_c = 0.0
     for sim, _weight_sum, qi, cj, how in _candidate_pairs(query, listed, mode):
         if used_q.intersection(qi) or used_c.intersection(cj):
             continue
         used_q.update(qi)
         used_c.update(cj)
+        chosen.append((qi, cj))
         covered_q += sim * _weight(q, qi)
         covered_c += sim * _weight(c, cj)
         pairs.append(
@@ -189,10 +265,16 @@ def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
     total_c = _weight(c, tuple(range(len(c))))
     score = QUERY_SHARE * covered_q / total_q + (1 - QUERY_SHARE) * covered_c / total_c
     conflict = min(_unmatched_names(q, used_q) / total_q, _unmatched_names(c, used_c) / total_c)
-    score -= CONFLICT_PENALTY * conflict
+    if conflict:
+        score *= 1 - CONFLICT_PENALTY * conflict
+        notes.append(f"conflicting tokens on both sides (-{CONFLICT_PENALTY * conflict:.0%})")
+    if crossing := _patronymic_crossing(q, c, chosen):
+        score *= 1 - PATRONYMIC_PENALTY * crossing
+        notes.append(f"names cross bin/ibn (-{PATRONYMIC_PENALTY * crossing:.0%})")
     return NameScore(
         max(0.0, min(1.0, score)),
         tuple(pairs),
         tuple(t.text for i, t in enumerate(q) if i not in used_q),
         tuple(t.text for j, t in enumerate(c) if j not in used_c),
+        tuple(notes),
     )

@@ -109,7 +109,7 @@ def make_token(text: str, organization: bool) -> Token:
         kind = TokenKind.NUMBER
     elif text in particles():
         kind = TokenKind.PARTICLE
-        text = particles()[text]
+        variant = particles()[text]  # "ibn" and "bin" compare as variants of one particle
     elif organization and text in legal_forms:
         kind = TokenKind.LEGAL_FORM
     elif organization and text in generic:
@@ -145,6 +145,53 @@ def _strip_honorifics(words: list[str]) -> tuple[list[str], list[str]]:
     return kept, removed
 
 
+@cache
+def _number_words() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    table = load_resource("numbers")
+    return table["units"], table["tens"], table["ordinals"]
+
+
+def _read_numbers(words: list[str]) -> list[str]:
+    """Number words as digits: "forty four" -> "44", "first" -> "1"."""
+    units, tens, ordinals = _number_words()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in tens:
+            value = tens[word]
+            if i + 1 < len(words) and words[i + 1] in units and units[words[i + 1]] < 10:
+                value += units[words[i + 1]]
+                i += 1
+            out.append(str(value))
+        elif word in units:
+            out.append(str(units[word]))
+        elif word in ordinals:
+            out.append(str(ordinals[word]))
+        else:
+            out.append(word)
+        i += 1
+    return out
+
+
+def _join_initials(words: list[str]) -> list[str]:
+    """Runs of single letters in organization names are one token: "A.B.C." -> "abc"."""
+    out: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1 and word.isalpha():
+            run.append(word)
+            continue
+        if len(run) >= 2:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run = []
+        if word:
+            out.append(word)
+    return out
+
+
 @lru_cache(maxsize=200_000)
 def analyze_name(name: str, schema: str | None = None) -> NameForm:
     """Tokens of one name. `schema` decides person vs organization handling (None: both)."""
@@ -153,10 +200,12 @@ def analyze_name(name: str, schema: str | None = None) -> NameForm:
     organization = schema is None or schema not in PERSON_SCHEMAS
     if organization and text:
         text = replace_org_types_compare(text, generic=True)
-    words = text.split()
+    words = _read_numbers(text.split())
     removed: list[str] = []
     if schema is None or schema in PERSON_SCHEMAS:
         words, removed = _strip_honorifics(words)
+    if schema in ORG_SCHEMAS:
+        words = _join_initials(words)
     tokens = tuple(make_token(word, organization) for word in words)
     return NameForm(name, tokens, script, tuple(removed), _joins(tokens))
 
