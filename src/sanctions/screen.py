@@ -33,7 +33,7 @@ from .text.names import NameForm, analyze_name
 
 MAX_NAME_LENGTH = 500
 # Listed names fully scored per query, picked by the index's key overlap.
-CANDIDATES = 48
+CANDIDATES = 20
 # A weak alias (OFAC weak a.k.a., UN "Low" quality) only counts when this close.
 WEAK_ALIAS_MIN = 0.97
 
