@@ -30,7 +30,7 @@ MIN_TOKEN_SIMILARITY = 0.55
 QUERY_SHARE = 0.6
 # How much a substitution (an unmatched name token on both sides) costs beyond the missing
 # coverage: "Tariq Anwar El Sayed Mohamed" is not "Tariq Anwar El Sayed Ahmed".
-CONFLICT_PENALTY = 0.6
+CONFLICT_PENALTY = 1.0
 # Score of a name against its acronym ("PLA" / "People's Liberation Army").
 ACRONYM_SCORE = 0.85
 # How much crossing a patronymic particle costs: "Omar bin Abdullah" (Omar, son of Abdullah)

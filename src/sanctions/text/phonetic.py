@@ -2,8 +2,9 @@
 
 Romanizations of the same name differ mostly in vowels and in how a sound is spelt
 (Mohammed / Muhammad / محمد -> mhmd; Aleksandr / Alexander -> lksndr; Yevgeny / Evgeniy -> vgn;
-Khaled / خالد -> hld). The key folds common digraphs to one letter, drops vowels (and w, y,
-which stand for vowels in romanized Arabic and Slavic names) and collapses doubled letters.
+Khaled / خالد -> hld). The key collapses doubled letters, folds common digraphs to one
+letter and drops vowels (and w, y, which stand for vowels in romanized Arabic and Slavic
+names).
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ def skeleton(token: str) -> str:
     """The consonant key of one latinized, lower-case token ("" for all-vowel tokens)."""
     if token.isdigit():
         return token
-    key = token
+    # Doubled letters collapse before vowels go, so "Potanin" (ptnn) stays apart from "Putin"
+    # (ptn) while "Mohammed" and "Mohamed" still meet.
+    key = _DOUBLES.sub(r"\1", token)
     for spelling, letter in _FOLDS:
         key = key.replace(spelling, letter.upper())
-    key = _VOWELS.sub("", key.lower())
-    return _DOUBLES.sub(r"\1", key)
+    return _VOWELS.sub("", key.lower())
