@@ -22,6 +22,7 @@ from .match.features import (
     country_feature,
     gender_feature,
     identifier_match,
+    normalize_identifier,
     schema_compatible,
 )
 from .match.index import IndexedName, NameIndex
@@ -208,14 +209,16 @@ class Screener:
     ) -> list[Hit]:
         """Entities whose identifier equals the query's, even when the name is far off."""
         out = []
-        for position, entity in enumerate(index.entities):
+        for position in index.identifiers.get(normalize_identifier(query.id_number or ""), []):
+            entity = index.entities[position]
             if entity.id in seen or (allowed is not None and not allowed[position]):
                 continue
-            if identifier_match(query.id_number, entity):
-                names = index.entity_names[position]
-                hit = self._score_entity(index, position, names, query, form, 0.0)
-                if hit is not None:
-                    out.append(hit)
+            hit = self._score_entity(
+                index, position, index.entity_names[position], query, form, 0.0
+            )
+            if hit is not None:
+                seen.add(entity.id)
+                out.append(hit)
         return out
 
     def _score_entity(

@@ -32,6 +32,8 @@ GENDER_CONFLICT = -0.1
 IDENTIFIER_FLOOR = 0.95
 
 _ID_CHARS = re.compile(r"[^0-9A-Z]")
+# Labels people type in front of a number ("IMO 9187629", "Passport No. A123").
+_ID_LABEL = re.compile(r"^(IMO|MMSI|PASSPORT|NO|NR|NUMBER|ID|#)[\s.:#-]*", re.IGNORECASE)
 COUNTRY_PROPERTIES = ("nationality", "citizenship", "country", "flag")
 
 
@@ -83,6 +85,9 @@ def gender_feature(gender: str | None, entity: Entity) -> tuple[float, str | Non
 
 
 def normalize_identifier(value: str) -> str:
+    value = value.strip()
+    while (label := _ID_LABEL.match(value)) and label.end() < len(value):
+        value = value[label.end() :]
     return _ID_CHARS.sub("", value.upper())
 
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..model import Entity, NameKind
 from ..text.names import NameForm, analyze_name
+from .features import normalize_identifier
 
 PREFIX_LENGTH = 4
 # Keys posted under more than this share of all names only count when nothing rarer matched.
@@ -63,9 +64,14 @@ class NameIndex:
         self.names: list[IndexedName] = []
         self.entity_names: list[list[IndexedName]] = []
         postings: dict[str, list[int]] = defaultdict(list)
+        # Normalized identifier -> entity positions, for exact passport/IMO/registration lookup.
+        self.identifiers: dict[str, list[int]] = defaultdict(list)
         for entity in entities:
             position = len(self.entities)
             self.entities.append(entity)
+            for ident in entity.identifiers:
+                if number := normalize_identifier(ident.value):
+                    self.identifiers[number].append(position)
             own: list[IndexedName] = []
             self.entity_names.append(own)
             for name in entity.names:
