@@ -27,6 +27,8 @@ from .features import normalize_identifier
 PREFIX_LENGTH = 4
 # Keys posted under more than this share of all names only count when nothing rarer matched.
 COMMON_KEY_SHARE = 0.02
+# Share of the query's (non-common) token weight a listed name must share keys with.
+MIN_COVERAGE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,24 +38,35 @@ class IndexedName:
     kind: NameKind
 
 
-def name_keys(form: NameForm) -> set[str]:
-    """The retrieval keys of one analysed name."""
+def token_keys(form: NameForm) -> list[set[str]]:
+    """The retrieval keys of each token of an analysed name.
+
+    A key made of two adjacent tokens joined belongs to both of them.
+    """
     tokens = form.tokens
-    keys: set[str] = set()
+    groups: list[set[str]] = []
     for token in tokens:
-        keys.add("t:" + token.text)
+        keys = {"t:" + token.text}
         if len(token.skeleton) >= 2:
             keys.add("s:" + token.skeleton)
         if token.variant:
             keys.add("v:" + token.variant)
         if len(token.text) > PREFIX_LENGTH:
             keys.add("p:" + token.text[:PREFIX_LENGTH])
-    for left, right in zip(tokens, tokens[1:], strict=False):
-        keys.add("t:" + left.text + right.text)
-        joined_skeleton = left.skeleton + right.skeleton
-        if len(joined_skeleton) >= 3:
-            keys.add("s:" + joined_skeleton)
-    return keys
+        groups.append(keys)
+    for i in range(len(tokens) - 1):
+        left, right = tokens[i], tokens[i + 1]
+        joined = {"t:" + left.text + right.text}
+        if len(left.skeleton + right.skeleton) >= 3:
+            joined.add("s:" + left.skeleton + right.skeleton)
+        groups[i] |= joined
+        groups[i + 1] |= joined
+    return groups
+
+
+def name_keys(form: NameForm) -> set[str]:
+    """Every retrieval key of one analysed name."""
+    return set().union(*token_keys(form))
 
 
 class NameIndex:
@@ -101,25 +114,54 @@ class NameIndex:
         `allowed` is an optional boolean array over entity positions (schema and list filters).
         Entities come in rank order (dicts keep insertion order).
         """
-        keys: set[str] = set()
+        # A listed name must share keys with tokens carrying at least MIN_COVERAGE of the
+        # query's weight. Tokens whose every key is common ("mohammed") are left out of that
+        # count and of the lookup, which keeps common names cheap; when every token is
+        # common, the two rarest keys decide.
+        covered: list[np.ndarray] = []
+        coverage_weights: list[np.ndarray] = []
+        ranking: list[np.ndarray] = []
+        ranking_weights: list[np.ndarray] = []
+        fallback: set[str] = set()
+        total = 0.0
         for form in forms:
-            keys |= name_keys(form)
-        found = [key for key in keys if key in self.postings]
-        if not found:
-            return {}
-        rare = [key for key in found if len(self.postings[key]) <= self.common_limit]
-        chosen = rare or sorted(found, key=lambda k: len(self.postings[k]))[:2]
-        ids = np.concatenate([self.postings[key] for key in chosen])
-        weights = np.concatenate(
-            [np.full(len(self.postings[key]), self.idf[key], dtype=np.float32) for key in chosen]
-        )
-        if allowed is not None:
-            keep = allowed[self.name_entity[ids]]
-            ids, weights = ids[keep], weights[keep]
-            if not len(ids):
+            for token, keys in zip(form.tokens, token_keys(form), strict=True):
+                present = [k for k in keys if k in self.postings]
+                fallback.update(present)
+                rare = [k for k in present if len(self.postings[k]) <= self.common_limit]
+                if not rare:
+                    continue
+                total += token.weight
+                ids = np.unique(np.concatenate([self.postings[k] for k in rare]))
+                covered.append(ids)
+                coverage_weights.append(np.full(len(ids), token.weight, dtype=np.float32))
+                for key in rare:
+                    ranking.append(self.postings[key])
+                    ranking_weights.append(np.full(len(self.postings[key]), self.idf[key]))
+        if not covered:
+            if not fallback:
                 return {}
+            chosen = sorted(fallback, key=lambda k: len(self.postings[k]))[:2]
+            ranking = [self.postings[k] for k in chosen]
+            ranking_weights = [np.full(len(self.postings[k]), self.idf[k]) for k in chosen]
+            covered, coverage_weights, total = ranking, ranking_weights, 0.0
+        ids = np.concatenate(covered)
         unique, inverse = np.unique(ids, return_inverse=True)
-        scores = np.bincount(inverse, weights=weights)
+        coverage = np.bincount(inverse, weights=np.concatenate(coverage_weights))
+        keep = coverage >= MIN_COVERAGE * total - 1e-9
+        if allowed is not None:
+            keep &= allowed[self.name_entity[unique]]
+        unique, coverage = unique[keep], coverage[keep]
+        if not len(unique):
+            return {}
+        # Rank by coverage, then by how rare the shared keys are.
+        rank_ids = np.concatenate(ranking)
+        rank_scores = np.concatenate(ranking_weights)
+        position = np.searchsorted(unique, rank_ids)
+        position[position >= len(unique)] = 0
+        hit = unique[position] == rank_ids
+        rarity = np.bincount(position[hit], weights=rank_scores[hit], minlength=len(unique))
+        scores = coverage * 1000.0 + rarity
         if len(unique) > limit:
             top = np.argpartition(-scores, limit - 1)[:limit]
             top = top[np.argsort(-scores[top])]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from ..text.names import NameForm, Token, TokenKind
+from ..text.names import NameForm, Token, TokenKind, token_joins
 
 # Spelling differences: edits within the typo budget cost TYPO_COST each; tokens up to
 # TYPO_BUDGET_LENGTH letters get one such edit, longer ones two; each edit past the budget
@@ -170,7 +170,7 @@ def _candidate_pairs(
     # Two or three adjacent tokens written as one on the other side.
     for side_form, other, flip in ((query, c, False), (listed, q, True)):
         side = side_form.tokens
-        for group, joined in side_form.joins:
+        for group, joined in token_joins(side):
             for j, ot in enumerate(other):
                 if ot.text[0] != joined.text[0]:
                     continue

@@ -24,27 +24,29 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _JOINERS = re.compile(r"['`´’‘ʼʻʿʾ]")
 
 
+_SCRIPTS = (
+    ("cyrillic", re.compile(r"[\u0400-\u052f]")),
+    ("greek", re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")),
+    ("armenian", re.compile(r"[\u0530-\u058f]")),
+    ("georgian", re.compile(r"[\u10a0-\u10ff\u1c90-\u1cbf]")),
+    ("cjk", re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")),
+    ("hangul", re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")),
+    ("hiragana", re.compile(r"[\u3040-\u309f]")),
+    ("katakana", re.compile(r"[\u30a0-\u30ff]")),
+)
+
+
 def script_of(text: str) -> str:
-    """A coarse script label for the explanation and for vowel-less scripts."""
+    """A coarse script label for the explanation and for vowel-less or syllabic scripts."""
+    if text.isascii():
+        return "latin"
     if _ARABIC.search(text):
         return "arabic"
     if _HEBREW.search(text):
         return "hebrew"
-    for char in text:
-        if char.isalpha():
-            name = unicodedata.name(char, "")
-            for script in (
-                "CYRILLIC",
-                "GREEK",
-                "ARMENIAN",
-                "GEORGIAN",
-                "CJK",
-                "HANGUL",
-                "HIRAGANA",
-                "KATAKANA",
-            ):
-                if name.startswith(script):
-                    return script.lower()
+    for script, pattern in _SCRIPTS:
+        if pattern.search(text):
+            return script
     return "latin"
 
 

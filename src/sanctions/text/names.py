@@ -77,9 +77,6 @@ class NameForm:
     tokens: tuple[Token, ...]
     script: str
     removed: tuple[str, ...] = ()  # honorifics taken out
-    # Two or three adjacent tokens written as one ("abdul rahman" -> "abdulrahman"), with the
-    # token positions they cover; empty for long names, where joins are not tried.
-    joins: tuple[tuple[tuple[int, ...], Token], ...] = ()
 
     @property
     def abjad(self) -> bool:
@@ -207,14 +204,17 @@ def analyze_name(name: str, schema: str | None = None) -> NameForm:
     if schema in ORG_SCHEMAS:
         words = _join_initials(words)
     tokens = tuple(make_token(word, organization) for word in words)
-    return NameForm(name, tokens, script, tuple(removed), _joins(tokens))
+    return NameForm(name, tokens, script, tuple(removed))
 
 
 # Longest names for which joined tokens are formed (keeps long organization names cheap).
 MAX_TOKENS_FOR_JOINS = 8
 
 
-def _joins(tokens: tuple[Token, ...]) -> tuple[tuple[tuple[int, ...], Token], ...]:
+@lru_cache(maxsize=200_000)
+def token_joins(tokens: tuple[Token, ...]) -> tuple[tuple[tuple[int, ...], Token], ...]:
+    """Two or three adjacent tokens written as one ("abdul rahman" -> "abdulrahman"), with the
+    positions they cover; none for long names. Computed on first comparison, then cached."""
     if len(tokens) > MAX_TOKENS_FOR_JOINS:
         return ()
     out = []

@@ -12,27 +12,36 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# Applied in order: longer spellings first.
-_FOLDS = (
-    ("dzh", "j"),
-    ("tch", "c"),
-    ("sch", "s"),
-    ("zh", "j"),
-    ("dj", "j"),
-    ("ch", "c"),
-    ("sh", "s"),
-    ("kh", "h"),
-    ("gh", "g"),
-    ("ph", "f"),
-    ("th", "t"),
-    ("dh", "d"),
-    ("ck", "k"),
-    ("q", "k"),
-    ("x", "ks"),
-    ("c", "k"),
-)
+# Spellings folded to one letter; at each position the longest spelling wins.
+_FOLDS = {
+    "dzh": "j",
+    "tch": "c",
+    "sch": "s",
+    "zh": "j",
+    "dj": "j",
+    "ch": "c",
+    "sh": "s",
+    "kh": "h",
+    "gh": "g",
+    "ph": "f",
+    "th": "t",
+    "dh": "d",
+    "ck": "k",
+    "q": "k",
+    "x": "ks",
+    "c": "k",
+}
+_FOLD = re.compile("|".join(sorted(_FOLDS, key=len, reverse=True)))
 _VOWELS = re.compile(r"[aeiouyw]")
 _DOUBLES = re.compile(r"(.)\1+")
+
+
+def _fold(match: re.Match[str]) -> str:
+    return _FOLDS[match.group(0)]
+
+
+def _first(match: re.Match[str]) -> str:
+    return match.group(1)
 
 
 @lru_cache(maxsize=200_000)
@@ -42,7 +51,5 @@ def skeleton(token: str) -> str:
         return token
     # Doubled letters collapse before vowels go, so "Potanin" (ptnn) stays apart from "Putin"
     # (ptn) while "Mohammed" and "Mohamed" still meet.
-    key = _DOUBLES.sub(r"\1", token)
-    for spelling, letter in _FOLDS:
-        key = key.replace(spelling, letter.upper())
-    return _VOWELS.sub("", key.lower())
+    key = _FOLD.sub(_fold, _DOUBLES.sub(_first, token))
+    return _VOWELS.sub("", key)
