@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -21,8 +19,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+from _common import DATA, machine, write_section
 
 SDN_FILES = ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv")
 CASES = {
@@ -66,19 +63,6 @@ def run_child(mode: str, targets: list[Path]) -> dict[str, float]:
             text=True,
         ).stdout
     return json.loads(out.strip().splitlines()[-1])
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    system = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores"
-    return f"{system}, {cpu}, Python {platform.python_version()}"
 
 
 def main() -> None:
@@ -131,19 +115,6 @@ def main() -> None:
     print(section)
     if args.write:
         write_section(args.write, "## Loading lists", section)
-
-
-def write_section(path: Path, heading: str, section: str) -> None:
-    """Replace the section starting at `heading` (up to the next "## "), or append it."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n\n"
-    start = text.find(heading)
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(heading))
-        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -21,9 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import DATA, machine, write_section
 from rapidfuzz import fuzz, process, utils
 
+from _common import DATA, machine, write_section
 from sanctions.loader import load_paths
 from sanctions.match.index import NameIndex
 from sanctions.model import Entity, NameKind

@@ -1,0 +1,1049 @@
+"""Name-matching and screening accuracy on the labelled data, side by side with baselines.
+
+    python benchmarks/accuracy.py [--threshold T] [--write docs/benchmarks.md] [--quick]
+
+Sections (all data from ../shared/data/pairs, see its README):
+
+1. nomenklatura name-bench pairs scored with `compare_names`: P/R/F1 at the threshold, best F1,
+   ROC AUC, by case group and quality; next to nomenklatura's frozen logic-v2 scores and two
+   rapidfuzz baselines (WRatio, Jaro-Winkler).
+2. yente UN positives (untreated and treated) screened against OFAC SDN+cons and UN: recall of
+   the UN entity whose name is the untreated query.
+3. yente synthetic negatives (global, US): false alerts per 1,000 names.
+4. US Congress PEPs (not sanctioned): false alerts per 1,000 names.
+5. watchman cross-script pairs and algorithm-comparison pairs.
+6. nomenklatura entity-bench checks, names only.
+
+Everything is printed; `--write` also replaces this benchmark's section of a markdown file.
+`--quick` samples 5,000 names from each negatives file (seeded); the default is the full run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import random
+import re
+import sys
+import tempfile
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler
+
+from _common import (
+    PAIRS,
+    Person,
+    load_screening_store,
+    machine,
+    read_csv,
+    read_people,
+    timed,
+    write_section,
+)
+from sanctions.match import DEFAULT_THRESHOLD, compare_names
+from sanctions.screen import Hit, Query, Screener
+from sanctions.store import Store
+
+HEADING = "## Accuracy (`benchmarks/accuracy.py`)"
+REFERENCE_THRESHOLD = 0.85  # where the baselines' F1 is also quoted (they have no default)
+QUICK_SAMPLE = 5_000
+LIMIT = 10
+WORST = 15
+TRUTH_SOURCE = "un-sc"
+
+# ------------------------------------------------------------------------------------------
+# Metrics
+
+
+@dataclass(frozen=True, slots=True)
+class Confusion:
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def n(self) -> int:
+        return self.tp + self.fp + self.fn + self.tn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else float("nan")
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else float("nan")
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp else 0.0
+
+    @property
+    def errors(self) -> int:
+        return self.fp + self.fn
+
+
+def confusion(labels: Sequence[bool], predicted: Sequence[bool]) -> Confusion:
+    tp = sum(1 for y, p in zip(labels, predicted, strict=True) if y and p)
+    fp = sum(1 for y, p in zip(labels, predicted, strict=True) if not y and p)
+    fn = sum(1 for y, p in zip(labels, predicted, strict=True) if y and not p)
+    return Confusion(tp, fp, fn, len(labels) - tp - fp - fn)
+
+
+def at_threshold(scores: Sequence[float], labels: Sequence[bool], threshold: float) -> Confusion:
+    return confusion(labels, [s >= threshold for s in scores])
+
+
+def best_f1(scores: Sequence[float], labels: Sequence[bool]) -> tuple[float, float]:
+    """The best F1 of "match if score >= t" over every t, and the t (a score) achieving it."""
+    positives = sum(labels)
+    best, best_t = 0.0, math.inf
+    tp = fp = 0
+    pairs = sorted(zip(scores, labels, strict=True), key=lambda p: -p[0])
+    for i, (score, label) in enumerate(pairs):
+        tp += label
+        fp += not label
+        if i + 1 < len(pairs) and pairs[i + 1][0] == score:
+            continue  # a threshold cannot split tied scores
+        f1 = 2 * tp / (tp + fp + positives) if tp else 0.0
+        if f1 > best:
+            best, best_t = f1, score
+    return best, best_t
+
+
+def roc_auc(scores: Sequence[float], labels: Sequence[bool]) -> float:
+    """Mann-Whitney AUC: P(score of a random match > a random non-match), ties counted half."""
+    order = sorted(range(len(scores)), key=lambda i: scores[i])
+    ranks = [0.0] * len(scores)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and scores[order[j + 1]] == scores[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1  # average 1-based rank of the tie block
+        i = j + 1
+    n_pos = sum(labels)
+    n_neg = len(labels) - n_pos
+    if not n_pos or not n_neg:
+        return float("nan")
+    rank_sum = sum(r for r, y in zip(ranks, labels, strict=True) if y)
+    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """One scorer on one labelled set: confusion at a threshold, best F1 and AUC."""
+
+    at: Confusion
+    threshold_label: str
+    best_f1: float
+    best_t: float
+    auc: float
+
+
+def summarize(
+    scores: Sequence[float], labels: Sequence[bool], threshold: float, label: str
+) -> Summary:
+    f1, t = best_f1(scores, labels)
+    return Summary(at_threshold(scores, labels, threshold), label, f1, t, roc_auc(scores, labels))
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95 % Wilson score interval of a proportion k/n."""
+    if not n:
+        return float("nan"), float("nan")
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def fmt(value: float, digits: int = 3) -> str:
+    return "–" if math.isnan(value) else f"{value:.{digits}f}"
+
+
+def pct(k: int, n: int) -> str:
+    return f"{k:,}/{n:,} ({100 * k / n:.1f} %)" if n else "–"
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> list[str]:
+    """A markdown table; `align` has one char per column, "l" or "r" (default: l then r)."""
+    align = align or "l" + "r" * (len(header) - 1)
+    rule = "|" + "|".join("---" if a == "l" else "---:" for a in align) + "|"
+    out = ["| " + " | ".join(header) + " |", rule]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return out
+
+
+def md_escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+# ------------------------------------------------------------------------------------------
+# 1. nomenklatura name-bench
+
+
+@dataclass(frozen=True, slots=True)
+class NameCase:
+    group: str
+    schema: str
+    name1: str
+    name2: str
+    match: bool
+    quality: str
+    category: str
+
+
+def parse_bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value not in ("true", "false"):
+        raise ValueError(f"not a boolean: {text!r}")
+    return value == "true"
+
+
+def read_name_cases(path: Path) -> list[NameCase]:
+    return [
+        NameCase(
+            group=row["case_group"],
+            schema=row["schema"],
+            name1=row["name1"],
+            name2=row["name2"],
+            match=parse_bool(row["is_match"]),
+            quality=row["quality"].strip() or "MEDIUM",
+            category=row["category"],
+        )
+        for row in read_csv(path)
+    ]
+
+
+def our_scores(pairs: Iterable[tuple[str, str, str | None]]) -> list[float]:
+    return [compare_names(a, b, schema).score for a, b, schema in pairs]
+
+
+def wratio(a: str, b: str) -> float:
+    return fuzz.WRatio(a.casefold(), b.casefold()) / 100
+
+
+def jaro_winkler(a: str, b: str) -> float:
+    return JaroWinkler.normalized_similarity(a.casefold(), b.casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class ScorerRow:
+    name: str
+    n: int
+    summary: Summary
+
+
+@dataclass(frozen=True, slots=True)
+class LogicV2:
+    keys: list[tuple[str, str, str]]  # (schema, name1, name2)
+    labels: list[bool]
+    scores: list[float]
+    predicted: list[bool]
+    implied: str  # the threshold its predictions imply
+
+
+def read_logic_v2(path: Path) -> LogicV2:
+    rows = read_csv(path)
+    predicted = [parse_bool(r["predicted_match"]) for r in rows]
+    scores = [float(r["score"]) for r in rows]
+    lowest_yes = min((s for s, p in zip(scores, predicted, strict=True) if p), default=math.nan)
+    highest_no = max((s for s, p in zip(scores, predicted, strict=True) if not p), default=0.0)
+    if highest_no < lowest_yes:
+        implied = f"{highest_no:.4f} < t ≤ {lowest_yes:.4f}"
+    else:
+        implied = "none (predictions not monotone in score)"
+    return LogicV2(
+        keys=[(r["schema"], r["name1"], r["name2"]) for r in rows],
+        labels=[parse_bool(r["is_match"]) for r in rows],
+        scores=scores,
+        predicted=predicted,
+        implied=implied,
+    )
+
+
+def logic_v2_summary(lv2: LogicV2) -> Summary:
+    f1, t = best_f1(lv2.scores, lv2.labels)
+    auc = roc_auc(lv2.scores, lv2.labels)
+    return Summary(confusion(lv2.labels, lv2.predicted), "its own", f1, t, auc)
+
+
+@dataclass(frozen=True, slots=True)
+class NameBench:
+    cases: list[NameCase]
+    ours: list[float]
+    scorers: list[ScorerRow]
+    slices: list[tuple[str, Summary]]
+    lv2_implied: str
+    lv2_label_diffs: int
+    lv2_unmatched: int
+
+
+def name_bench(threshold: float, default_label: str) -> NameBench:
+    cases = read_name_cases(PAIRS / "nomenklatura_name_bench_cases.csv")
+    labels = [c.match for c in cases]
+    ours = our_scores((c.name1, c.name2, c.schema) for c in cases)
+    lv2 = read_logic_v2(PAIRS / "nomenklatura_name_bench_logicv2_scores.csv")
+    ours_lv2 = our_scores((a, b, schema) for schema, a, b in lv2.keys)
+    ref = f"{REFERENCE_THRESHOLD} (ref.)"
+    scorers = [
+        ScorerRow("ours", len(cases), summarize(ours, labels, threshold, default_label)),
+        ScorerRow(
+            "ours, on logic-v2's rows and labels",
+            len(lv2.keys),
+            summarize(ours_lv2, lv2.labels, threshold, default_label),
+        ),
+        ScorerRow("nomenklatura logic-v2 (frozen)", len(lv2.keys), logic_v2_summary(lv2)),
+    ]
+    for name, fn in (("rapidfuzz WRatio", wratio), ("rapidfuzz Jaro-Winkler", jaro_winkler)):
+        scores = [fn(c.name1, c.name2) for c in cases]
+        summary = summarize(scores, labels, REFERENCE_THRESHOLD, ref)
+        scorers.append(ScorerRow(name, len(cases), summary))
+    by_key = {(c.schema, c.name1, c.name2): c.match for c in cases}
+    shared = [(k, y) for k, y in zip(lv2.keys, lv2.labels, strict=True) if k in by_key]
+    return NameBench(
+        cases=cases,
+        ours=ours,
+        scorers=scorers,
+        slices=name_slices(cases, ours, threshold, default_label),
+        lv2_implied=lv2.implied,
+        lv2_label_diffs=sum(1 for k, y in shared if by_key[k] != y),
+        lv2_unmatched=len(lv2.keys) - len(shared),
+    )
+
+
+def name_slices(
+    cases: list[NameCase], scores: list[float], threshold: float, label: str
+) -> list[tuple[str, Summary]]:
+    slices: list[tuple[str, Summary]] = []
+    for title, key in (
+        ("group", lambda c: c.group),
+        ("quality", lambda c: c.quality),
+        ("schema", lambda c: c.schema),
+    ):
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, case in enumerate(cases):
+            groups[key(case)].append(i)
+        for value in sorted(groups):
+            idx = groups[value]
+            sub_scores = [scores[i] for i in idx]
+            sub_labels = [cases[i].match for i in idx]
+            slices.append(
+                (f"{title}: {value}", summarize(sub_scores, sub_labels, threshold, label))
+            )
+    return slices
+
+
+def print_name_bench(bench: NameBench, threshold: float) -> None:
+    print("\n== 1. nomenklatura name-bench ==")
+    print(f"logic-v2's predictions imply a threshold of {bench.lv2_implied}")
+    print(
+        f"logic-v2 rows: {bench.lv2_unmatched} not in cases.csv (by schema+names); "
+        f"{bench.lv2_label_diffs} shared pairs labelled differently"
+    )
+    print("\n".join(scorer_table(bench.scorers)))
+    print()
+    print("\n".join(slice_table(bench.slices)))
+    print_worst_errors(bench.cases, bench.ours, threshold)
+
+
+def scorer_table(rows: list[ScorerRow]) -> list[str]:
+    header = ["scorer", "rows", "at threshold", "P", "R", "F1", "best F1 (@ t)", "AUC"]
+    body = [
+        [
+            r.name,
+            f"{r.n:,}",
+            r.summary.threshold_label,
+            fmt(r.summary.at.precision),
+            fmt(r.summary.at.recall),
+            fmt(r.summary.at.f1),
+            f"{fmt(r.summary.best_f1)} (@ {fmt(r.summary.best_t)})",
+            fmt(r.summary.auc),
+        ]
+        for r in rows
+    ]
+    return table(header, body, "lrlrrrrr")
+
+
+def slice_table(
+    slices: list[tuple[str, Summary]], keep: Callable[[str], bool] | None = None
+) -> list[str]:
+    header = ["slice", "n", "match / non", "P", "R", "F1", "errors (FN+FP)", "AUC"]
+    body = []
+    for name, s in slices:
+        if keep is not None and not keep(name):
+            continue
+        label = name + (" (must pass)" if name == "quality: STRONG" else "")
+        body.append(
+            [
+                label,
+                str(s.at.n),
+                f"{s.at.tp + s.at.fn} / {s.at.fp + s.at.tn}",
+                fmt(s.at.precision),
+                fmt(s.at.recall),
+                fmt(s.at.f1),
+                f"{s.at.fn}+{s.at.fp}",
+                fmt(s.auc),
+            ]
+        )
+    return table(header, body)
+
+
+def print_worst_errors(cases: list[NameCase], scores: list[float], threshold: float) -> None:
+    indexed = list(zip(cases, scores, strict=True))
+    misses = sorted((p for p in indexed if p[0].match and p[1] < threshold), key=lambda p: p[1])
+    false = sorted(
+        (p for p in indexed if not p[0].match and p[1] >= threshold), key=lambda p: -p[1]
+    )
+    for title, items in (("false negatives", misses), ("false positives", false)):
+        print(f"\nworst {title} at {threshold} ({len(items)} in all; top {WORST}):")
+        for case, score in items[:WORST]:
+            tags = ", ".join(v for v in (case.group, case.schema, case.quality, case.category) if v)
+            print(f"  {score:.3f}  {case.name1!r} ~ {case.name2!r}  [{tags}]")
+
+
+# ------------------------------------------------------------------------------------------
+# 2. yente UN positives
+
+
+_PUNCT_OR_SYMBOL = ("P", "S")
+
+
+def exact_key(name: str) -> str:
+    """Casefold, punctuation and symbols to spaces, whitespace collapsed."""
+    folded = "".join(
+        " " if unicodedata.category(ch)[0] in _PUNCT_OR_SYMBOL else ch for ch in name.casefold()
+    )
+    return " ".join(folded.split())
+
+
+def truth_index(store: Store) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """Exact name key -> un-sc entity ids (every kind of name), and id -> caption."""
+    index: dict[str, set[str]] = defaultdict(set)
+    captions: dict[str, str] = {}
+    for entity in store.iter_entities(TRUTH_SOURCE):
+        captions[entity.id] = entity.caption
+        for name in entity.names:
+            index[exact_key(name.value)].add(entity.id)
+    return index, captions
+
+
+def person_query(person: Person) -> Query:
+    return Query(
+        name=person.full_name,
+        schema="Person",
+        birth_date=person.birth_date,
+        country=person.country,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Screened:
+    hits: list[list[Hit]]  # per query, best first; [] for a query the screener refused
+    refused: list[tuple[str, str]]  # (query name, error) for each refused query
+
+
+def run_screen(
+    screener: Screener, people: Sequence[Person], threshold: float, workers: int
+) -> Screened:
+    """Screen the people in order; screen_many yields an exception for a query it refuses."""
+    queries = [person_query(p) for p in people]
+    results = screener.screen_many(queries, threshold=threshold, limit=LIMIT, workers=workers)
+    hits: list[list[Hit]] = []
+    refused: list[tuple[str, str]] = []
+    for person, result in zip(people, results, strict=True):
+        if isinstance(result, Exception):
+            refused.append((person.full_name, str(result)))
+            hits.append([])
+        else:
+            hits.append(result)
+    if refused:
+        print(f"  {len(refused)} queries refused by the screener, e.g. {refused[:3]}")
+    return Screened(hits, refused)
+
+
+@dataclass(frozen=True, slots=True)
+class Recall:
+    variant: str
+    n: int
+    at_threshold: int
+    top_k: int  # truth among the top LIMIT hits at threshold 0
+    best: int  # truth scored as high as the best hit at threshold 0 (ties count)
+    mean_hits: float  # hits per query at the threshold
+    refused: int  # queries the screener refused (counted as misses)
+    seconds: float
+
+
+def ranked_best(hits: list[Hit], truth: set[str]) -> bool:
+    """The truth entity has the top score (the same person is often on OFAC too, at a tie)."""
+    return any(h.entity_id in truth and h.score >= hits[0].score for h in hits)
+
+
+def truth_rank(hits: list[Hit], truth: set[str]) -> int | None:
+    for rank, hit in enumerate(hits, 1):
+        if hit.entity_id in truth:
+            return rank
+    return None
+
+
+def report_normalised_dates(label: str, people: Sequence[Person]) -> int:
+    fixed = [p for p in people if p.birth_date_normalised]
+    if fixed:
+        examples = ", ".join(f"{p.raw_birth_date} -> {p.birth_date}" for p in fixed[:5])
+        print(
+            f"{label}: {len(fixed)} birth dates not valid ISO as written, normalised ({examples})"
+        )
+    return len(fixed)
+
+
+@dataclass(frozen=True, slots=True)
+class Positives:
+    recalls: list[Recall]
+    no_truth: int  # rows excluded: no un-sc entity has the untreated name exactly
+    changed_names: int  # kept rows whose treated name differs from the untreated one
+    changed_dates: int  # ... whose treated birth date differs
+
+
+def yente_positives(screener: Screener, store: Store, threshold: float, workers: int) -> Positives:
+    print("\n== 2. yente UN positives ==")
+    index, captions = truth_index(store)
+    untreated = read_people(PAIRS / "yente_positives_un_untreated.csv")
+    treated = read_people(PAIRS / "yente_positives_un_treated.csv")
+    if len(untreated) != len(treated):
+        sys.exit("yente UN positives: untreated and treated files differ in length")
+    truths = [index.get(exact_key(p.full_name), set()) for p in untreated]
+    missing = [p.full_name for p, t in zip(untreated, truths, strict=True) if not t]
+    several = sum(1 for t in truths if len(t) > 1)
+    keep = [i for i, t in enumerate(truths) if t]
+    changed_names = sum(1 for i in keep if untreated[i].full_name != treated[i].full_name)
+    changed_dates = sum(1 for i in keep if untreated[i].birth_date != treated[i].birth_date)
+    for variant, people in (("untreated", untreated), ("treated", treated)):
+        report_normalised_dates(variant, people)
+    print(
+        f"{len(untreated)} rows; {len(missing)} have no {TRUTH_SOURCE} entity with that exact "
+        f"name (excluded), e.g. {missing[:10]}; {several} match several entities (any counts); "
+        f"treated differs from untreated in {changed_names} names and {changed_dates} birth dates"
+    )
+    results = []
+    for variant, people in (("untreated", untreated), ("treated", treated)):
+        subset = [people[i] for i in keep]
+        subset_truths = [truths[i] for i in keep]
+        results.append(
+            recall_for(variant, screener, subset, subset_truths, captions, threshold, workers)
+        )
+    return Positives(results, len(missing), changed_names, changed_dates)
+
+
+def recall_for(
+    variant: str,
+    screener: Screener,
+    people: list[Person],
+    truths: list[set[str]],
+    captions: dict[str, str],
+    threshold: float,
+    workers: int,
+) -> Recall:
+    start = time.perf_counter()
+    screened = run_screen(screener, people, threshold, workers)
+    top = run_screen(screener, people, 0.0, workers).hits
+    seconds = time.perf_counter() - start
+    found = [truth_rank(h, t) is not None for h, t in zip(screened.hits, truths, strict=True)]
+    ranks_0 = [truth_rank(h, t) for h, t in zip(top, truths, strict=True)]
+    result = Recall(
+        variant=variant,
+        n=len(people),
+        at_threshold=sum(found),
+        top_k=sum(1 for r in ranks_0 if r is not None),
+        best=sum(1 for h, t in zip(top, truths, strict=True) if ranked_best(h, t)),
+        mean_hits=sum(len(h) for h in screened.hits) / len(people) if people else math.nan,
+        refused=len(screened.refused),
+        seconds=seconds,
+    )
+    print(
+        f"{variant}: recall@{threshold} {pct(result.at_threshold, result.n)}, "
+        f"in top {LIMIT} (t=0) {pct(result.top_k, result.n)}, "
+        f"ranked best {pct(result.best, result.n)}, {result.mean_hits:.2f} hits/query at t "
+        f"({2 * result.n / seconds:,.0f} queries/s)"
+    )
+    misses = [i for i, ok in enumerate(found) if not ok]
+    if misses:
+        print(f"  misses at {threshold} ({len(misses)}; query -> truth | best hit at t=0):")
+    for i in misses[:WORST]:
+        print("  " + describe_miss(people[i], truths[i], captions, top[i], ranks_0[i]))
+    return result
+
+
+def describe_miss(
+    person: Person, truth: set[str], captions: dict[str, str], top: list[Hit], rank: int | None
+) -> str:
+    wanted = ", ".join(f"{t} {captions[t]!r}" for t in sorted(truth))
+    best = top[0] if top else None
+    best_text = f"{best.entity_id} {best.matched_name!r} {best.score:.3f}" if best else "none"
+    rank_text = f", truth rank {rank} ({top[rank - 1].score:.3f})" if rank else ""
+    return f"{person.full_name!r} -> {wanted} | {best_text}{rank_text}"
+
+
+# ------------------------------------------------------------------------------------------
+# 3./4. false alerts
+
+
+@dataclass(frozen=True, slots=True)
+class Alerts:
+    label: str
+    n: int
+    total: int  # rows in the file
+    alerts: int
+    refused: int  # queries the screener refused (not counted as alerts)
+    seconds: float
+
+    @property
+    def per_1000(self) -> float:
+        return 1000 * self.alerts / self.n if self.n else math.nan
+
+    def interval(self) -> str:
+        low, high = wilson(self.alerts, self.n)
+        return f"{1000 * low:.1f}–{1000 * high:.1f}"
+
+
+def false_alerts(
+    label: str,
+    path: Path,
+    screener: Screener,
+    threshold: float,
+    workers: int,
+    sample: int | None,
+    seed: int,
+) -> Alerts:
+    people = read_people(path)
+    total = len(people)
+    if sample is not None and sample < total:
+        people = random.Random(seed).sample(people, sample)
+    report_normalised_dates(label, people)
+    start = time.perf_counter()
+    screened = run_screen(screener, people, threshold, workers)
+    results = screened.hits
+    seconds = time.perf_counter() - start
+    alerts = sum(1 for h in results if h)
+    result = Alerts(label, len(people), total, alerts, len(screened.refused), seconds)
+    print(
+        f"{label}: {result.alerts:,} alerts in {result.n:,} names = "
+        f"{result.per_1000:.1f} per 1,000 (95 % CI {result.interval()}); "
+        f"{result.n / seconds:,.0f} names/s with {workers} workers"
+    )
+    worst = sorted(
+        ((p, h[0]) for p, h in zip(people, results, strict=True) if h), key=lambda x: -x[1].score
+    )
+    for person, hit in worst[:10]:
+        extra = ", ".join(v for v in (person.birth_date, person.country) if v)
+        print(
+            f"  {hit.score:.3f}  {person.full_name!r} ({extra}) -> {hit.matched_name!r} "
+            f"[{hit.entity_id}]{feature_note(hit)}"
+        )
+    return result
+
+
+def feature_note(hit: Hit) -> str:
+    """The hit's score parts, when the matcher explains them (an optional extra of Hit)."""
+    explanation = getattr(hit, "explanation", None)
+    features = explanation.get("features") if isinstance(explanation, dict) else None
+    if not features:
+        return ""
+    return " " + ", ".join(
+        f"{k} {v:+.2f}" if k != "name" else f"name {v:.2f}" for k, v in features.items()
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# 5. watchman pairs
+
+_SCRIPT_COMMENT = re.compile(r"^#\s*(.+?)\s+to\s+Latin\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class CrossScript:
+    script: str
+    query: str
+    expected: str
+    min_score: float
+    score: float
+
+
+def read_cross_script(path: Path) -> list[tuple[str, str, str, float]]:
+    """(script, query, expected, their min score); the script comes from "# X to Latin"."""
+    out = []
+    script = "?"
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line in handle:
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if stripped.startswith("#"):
+                if m := _SCRIPT_COMMENT.match(stripped):
+                    script = m.group(1)
+                continue
+            query, expected, min_score, _description = next(csv.reader([stripped]))
+            out.append((script, query, expected, float(min_score)))
+    return out
+
+
+def cross_script(threshold: float) -> list[CrossScript]:
+    rows = read_cross_script(PAIRS / "watchman_cross_script_pairs.csv")
+    results = [CrossScript(script, q, e, m, compare_names(q, e).score) for script, q, e, m in rows]
+    print("\n== 5. watchman cross-script pairs ==")
+    print("\n".join(cross_script_table(results, threshold)))
+    return results
+
+
+def cross_script_table(results: list[CrossScript], threshold: float) -> list[str]:
+    body = [
+        [
+            r.script,
+            md_escape(f"{r.query} → {r.expected}"),
+            f"{r.min_score:.2f}",
+            f"{r.score:.3f}",
+            "yes" if r.score >= threshold else "**no**",
+        ]
+        for r in results
+    ]
+    passed = sum(1 for r in results if r.score >= threshold)
+    body.append(["all", "", "", "", f"{passed}/{len(results)}"])
+    return table(["script", "pair", "watchman min", "ours", f"≥ {threshold}"], body, "llrrr")
+
+
+@dataclass(frozen=True, slots=True)
+class AlgoPair:
+    query: str
+    index: str
+    note: str
+    theirs: dict[str, float]
+    score: float
+
+    @property
+    def expected(self) -> bool:
+        return "false-positive" not in self.note
+
+
+def algorithm_comparison(threshold: float) -> list[AlgoPair]:
+    path = PAIRS / "watchman_algorithm_comparison.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        algos = [c for c in reader.fieldnames or [] if c not in ("query", "index", "note")]
+        rows = list(reader)
+    pairs = [
+        AlgoPair(
+            r["query"],
+            r["index"],
+            r["note"],
+            {a: float(r[a]) for a in algos},
+            compare_names(r["query"], r["index"]).score,
+        )
+        for r in rows
+    ]
+    print("\n== 5b. watchman algorithm comparison (their 12 algorithms vs ours) ==")
+    header = ["query", "index", "note", "ours", "ok", *algos]
+    body = [
+        [p.query, p.index, p.note, f"{p.score:.3f}", algo_ok(p, threshold)]
+        + [f"{p.theirs[a]:.3f}" for a in algos]
+        for p in pairs
+    ]
+    print("\n".join(table(header, body, "lll" + "r" * (len(header) - 3))))
+    return pairs
+
+
+def algo_ok(pair: AlgoPair, threshold: float) -> str:
+    ok = (pair.score >= threshold) == pair.expected
+    return "yes" if ok else "**no**"
+
+
+def algo_table(pairs: list[AlgoPair], threshold: float) -> list[str]:
+    body = []
+    for p in pairs:
+        theirs = list(p.theirs.values())
+        body.append(
+            [
+                md_escape(f"{p.query} / {p.index}"),
+                md_escape(p.note) + ("" if p.expected else " (must not match)"),
+                f"{p.score:.3f}",
+                algo_ok(p, threshold),
+                f"{p.theirs.get('jw', math.nan):.3f}",
+                f"{min(theirs):.3f}–{max(theirs):.3f}",
+            ]
+        )
+    ok = sum(1 for p in pairs if (p.score >= threshold) == p.expected)
+    body.append(["all", "", "", f"{ok}/{len(pairs)}", "", ""])
+    header = ["pair", "variation", "ours", "as expected", "their jw", "their 12 algos"]
+    return table(header, body, "llrrrr")
+
+
+# ------------------------------------------------------------------------------------------
+# 6. entity-bench checks, names only
+
+_NAME_PARTS = ("firstName", "middleName", "fatherName", "lastName")
+
+
+def entity_name(props: dict[str, object]) -> str:
+    """The `name` property, else the name parts joined in first-middle-father-last order."""
+    name = props.get("name")
+    if isinstance(name, list):
+        name = name[0] if name else None
+    if isinstance(name, str) and name.strip():
+        return name
+    parts = []
+    for key in _NAME_PARTS:
+        value = props.get(key)
+        parts += value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    return " ".join(parts)
+
+
+def read_entity_checks(path: Path) -> list[NameCase]:
+    """The checks as name pairs (query name vs candidate name); `label` becomes the category."""
+    checks = json.loads(path.read_text(encoding="utf-8"))["checks"]
+    return [
+        NameCase(
+            group="entity_bench",
+            schema=c["schema"],
+            name1=entity_name(c["query"]),
+            name2=entity_name(c["candidate"]),
+            match=bool(c["match"]),
+            quality="",
+            category=c.get("label", ""),
+        )
+        for c in checks
+    ]
+
+
+def entity_bench(threshold: float, default_label: str) -> Summary:
+    cases = read_entity_checks(PAIRS / "nomenklatura_entity_bench_checks.json")
+    labels = [c.match for c in cases]
+    scores = our_scores((c.name1, c.name2, c.schema) for c in cases)
+    summary = summarize(scores, labels, threshold, default_label)
+    print("\n== 6. entity-bench checks, names only ==")
+    print(
+        f"n={summary.at.n} P={fmt(summary.at.precision)} R={fmt(summary.at.recall)} "
+        f"F1={fmt(summary.at.f1)} best F1={fmt(summary.best_f1)} @ {fmt(summary.best_t)} "
+        f"AUC={fmt(summary.auc)}"
+    )
+    print_worst_errors(cases, scores, threshold)
+    return summary
+
+
+# ------------------------------------------------------------------------------------------
+# Report
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    threshold: float
+    quick: bool
+    seed: int
+    workers: int
+    bench: NameBench
+    positives: Positives
+    alerts: list[Alerts]
+    crosses: list[CrossScript]
+    algos: list[AlgoPair]
+    entity: Summary
+    seconds: float  # wall time of the whole run
+
+
+def recall_table(recalls: list[Recall], threshold: float) -> list[str]:
+    header = [
+        "queries",
+        "n",
+        f"recall @ {threshold}",
+        f"in top {LIMIT} (t = 0)",
+        "ranked best (t = 0)",
+        "hits/query @ t",
+        "refused",
+    ]
+    body = [
+        [
+            x.variant,
+            f"{x.n:,}",
+            pct(x.at_threshold, x.n),
+            pct(x.top_k, x.n),
+            pct(x.best, x.n),
+            f"{x.mean_hits:.2f}",
+            str(x.refused),
+        ]
+        for x in recalls
+    ]
+    return table(header, body)
+
+
+def alerts_table(alerts: list[Alerts]) -> list[str]:
+    header = ["names", "screened", "alerts", "per 1,000", "95 % CI", "refused", "names/s"]
+    body = [
+        [
+            a.label,
+            f"{a.n:,}" + ("" if a.n == a.total else f" of {a.total:,}"),
+            f"{a.alerts:,}",
+            f"{a.per_1000:.1f}",
+            a.interval(),
+            str(a.refused),
+            f"{a.n / a.seconds:,.0f}",
+        ]
+        for a in alerts
+    ]
+    return table(header, body)
+
+
+def markdown(r: Report) -> str:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+    t = r.threshold
+    mode = (
+        f"quick mode: {QUICK_SAMPLE:,} names sampled from each negatives file (seed {r.seed})"
+        if r.quick
+        else "full run"
+    )
+    lines = [
+        HEADING,
+        "",
+        f"Measured {stamp} on {machine()}; {mode}; `screen_many` with {r.workers} workers. "
+        f"Threshold {t} (`DEFAULT_THRESHOLD` = {DEFAULT_THRESHOLD}). Data: `shared/data/pairs` "
+        "(only the 70 % development part of the nomenklatura name bench; see its README). "
+        f"Total wall time {r.seconds:,.0f} s.",
+        "",
+        "**Name pairs (nomenklatura name bench).** P/R/F1 at the threshold shown; best F1 over "
+        "all thresholds (match if score ≥ t); ROC AUC by Mann-Whitney (ties half). logic-v2 is "
+        "nomenklatura's frozen run on a slightly older set of rows with its own labels "
+        f"(its predictions imply t in {r.bench.lv2_implied}; {r.bench.lv2_label_diffs} shared "
+        f"pairs are labelled differently, {r.bench.lv2_unmatched} of its rows are not in "
+        "cases.csv). Baselines compare case-folded names; they have no default threshold, so F1 "
+        f"is quoted at {REFERENCE_THRESHOLD} for reference.",
+        "",
+        *scorer_table(r.bench.scorers),
+        "",
+        "Ours by case group and quality tier:",
+        "",
+        *slice_table(r.bench.slices, keep=lambda name: not name.startswith("schema:")),
+        "",
+        "**Screening recall (yente UN positives)** against OFAC SDN + consolidated + UN, as "
+        f"Person queries with birth date and nationality. Truth: the {TRUTH_SOURCE} entity "
+        "with a name exactly equal to the untreated query (case, punctuation and spacing "
+        f"ignored); {r.positives.no_truth} rows have none and are excluded. The treated rows "
+        f"add typos and reordering ({r.positives.changed_names} of the names and "
+        f"{r.positives.changed_dates} of the birth dates differ from the untreated ones).",
+        "",
+        *recall_table(r.positives.recalls, t),
+        "",
+        f"**False alerts**: names with at least one hit at {t}, per 1,000 (95 % Wilson "
+        "interval). The yente negatives are synthetic people; US Congress members are PEPs on "
+        "no sanctions list, so every hit is false.",
+        "",
+        *alerts_table(r.alerts),
+        "",
+        f"**Cross-script pairs (watchman)**, `compare_names(query, expected)`; pass = score ≥ {t}. "
+        '"watchman min" is the score watchman\'s own embedding model is expected to reach.',
+        "",
+        *cross_script_table(r.crosses, t),
+        "",
+        "**watchman algorithm comparison**: ours next to watchman's Jaro-Winkler and the range "
+        "of its 12 algorithms; dominguez/jimenez is the false-positive control.",
+        "",
+        *algo_table(r.algos, t),
+        "",
+        "**Entity-bench checks, names only** (query vs candidate name, or name parts joined; "
+        "other properties ignored, so checks that hinge on field order or dates cannot pass): "
+        f"n = {r.entity.at.n}, P {fmt(r.entity.at.precision)}, R {fmt(r.entity.at.recall)}, "
+        f"F1 {fmt(r.entity.at.f1)} at {t}; best F1 {fmt(r.entity.best_f1)} @ "
+        f"{fmt(r.entity.best_t)}; AUC {fmt(r.entity.auc)}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        help=f"match/alert threshold (default: DEFAULT_THRESHOLD = {DEFAULT_THRESHOLD})",
+    )
+    parser.add_argument(
+        "--write", type=Path, help="Markdown file whose accuracy section is replaced."
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help=f"sample {QUICK_SAMPLE:,} names per negatives file"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="sampling seed for --quick")
+    parser.add_argument("--workers", type=int, default=2, help="screen_many worker processes")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    started = time.perf_counter()
+    if not PAIRS.is_dir():
+        sys.exit(f"labelled data not found at {PAIRS}")
+    t = args.threshold
+    label = f"{t} (default)" if t == DEFAULT_THRESHOLD else f"{t} (--threshold)"
+    with timed("1. name bench"):
+        bench = name_bench(t, label)
+        print_name_bench(bench, t)
+    with timed("5. watchman pairs"):
+        crosses = cross_script(t)
+        algos = algorithm_comparison(t)
+    with timed("6. entity-bench names"):
+        entity = entity_bench(t, label)
+    with tempfile.TemporaryDirectory(prefix="sanctions-accuracy-") as tmp:
+        with timed("load lists into a temp store"):
+            db = load_screening_store(Path(tmp) / "lists.db")
+        with Store(db) as store:
+            with timed("build screener"):
+                screener = Screener.from_store(store, sources=None)
+            with timed("2. yente UN positives"):
+                positives = yente_positives(screener, store, t, args.workers)
+            with timed("3./4. false alerts"):
+                alerts = screen_negatives(screener, t, args)
+    report = Report(
+        threshold=t,
+        quick=args.quick,
+        seed=args.seed,
+        workers=args.workers,
+        bench=bench,
+        positives=positives,
+        alerts=alerts,
+        crosses=crosses,
+        algos=algos,
+        entity=entity,
+        seconds=time.perf_counter() - started,
+    )
+    section = markdown(report)
+    print("\n" + section)
+    print(f"[time] total: {report.seconds:.1f} s")
+    if args.write:
+        write_section(args.write, HEADING, section)
+        print(f"wrote {args.write}")
+
+
+def screen_negatives(
+    screener: Screener, threshold: float, args: argparse.Namespace
+) -> list[Alerts]:
+    print("\n== 3./4. false alerts ==")
+    sample = QUICK_SAMPLE if args.quick else None
+    files = (
+        ("yente negatives, global", "yente_negatives_global.csv", sample),
+        ("yente negatives, US", "yente_negatives_us.csv", sample),
+        ("US Congress (PEPs)", "yente_positives_us_congress_untreated.csv", None),
+    )
+    return [
+        false_alerts(name, PAIRS / file, screener, threshold, args.workers, n, args.seed)
+        for name, file, n in files
+    ]
+
+
+if __name__ == "__main__":
+    main()
