@@ -81,3 +81,22 @@ def test_scores_stay_in_unit_range_and_are_symmetric_enough() -> None:
 def test_empty_names_score_zero() -> None:
     assert score("", "Dan Gertler") == 0.0
     assert score("!!!", "Dan Gertler") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # Watchman's cross-script pairs in the scripts we commit to (Arabic, Cyrillic, Greek).
+        ("محمد علي", "Mohamed Ali"),
+        ("أحمد حسن", "Ahmed Hassan"),
+        ("عبد الله", "Abdullah"),
+        ("خالد محمود", "Khaled Mahmoud"),
+        ("Владимир Путин", "Vladimir Putin"),
+        ("Александр Петров", "Alexander Petrov"),
+        ("Дмитрий Медведев", "Dmitry Medvedev"),
+        ("Αλέξανδρος", "Alexander"),
+        ("Νικόλαος", "Nikolaos"),
+    ],
+)
+def test_cross_script_pairs_match(query: str, listed: str) -> None:
+    assert compare_names(query, listed).score >= DEFAULT_THRESHOLD

@@ -14,7 +14,7 @@ from sanctions.text import TokenKind, analyze_name, latinize, script_of, skeleto
         ("Սարգսյան", "sargsyan"),  # Armenian
         ("მიხეილ სააკაშვილი", "mikheil saakashvili"),  # Georgian
         ("خالد محمود", "khald mhmwd"),  # Arabic: our table, not "?"
-        ("علی خامنه\u200cای", "ly khamnhay"),  # Persian, zero-width non-joiner inside a word
+        ("علی خامنه\u200cای", "aly khamnhay"),  # Persian; initial ain as a vowel, ZWNJ joins
         ("O'BRIEN, Sean", "obrien sean"),  # apostrophes join
         ("AL-QA'IDA", "al qaida"),
         ("  \x00\x07Tab\tName\n ", "tab name"),  # control characters are separators

@@ -172,7 +172,7 @@ def _candidate_pairs(
         side = side_form.tokens
         for group, joined in token_joins(side):
             for j, ot in enumerate(other):
-                if ot.text[0] != joined.text[0]:
+                if ot.text[0] != joined.text[0] and ot.skeleton[:1] != joined.skeleton[:1]:
                     continue
                 sim, _ = token_similarity(joined, ot, mode)
                 if sim >= 0.8:

@@ -16,6 +16,7 @@ from rigour.text import ascii_text
 from .resources import arabic_letters
 
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_INITIAL_AIN = re.compile(r"(^|[^\w])ع")
 _HEBREW = re.compile(r"[\u0590-\u05ff]")
 # Format characters such as the Persian zero-width non-joiner sit inside one word.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
@@ -56,7 +57,9 @@ def latinize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     if _ARABIC.search(text):
-        text = text.translate(arabic_letters())
+        # A word-initial ain is written as a vowel in every romanization (Abd, Ali, Omar);
+        # inside a word it is dropped or an apostrophe.
+        text = _INITIAL_AIN.sub(r"\1ا", text).translate(arabic_letters())
     text = _JOINERS.sub("", text)
     text = ascii_text(text).lower()
     text = _JOINERS.sub("", text)
