@@ -7,6 +7,7 @@ so a screening call in flight finishes on the index it started with.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -296,9 +297,17 @@ class Screener:
             return
         global _WORKER_SCREENER
         _WORKER_SCREENER = self
+        # Freeze the index out of the collector's reach so forked workers do not copy every
+        # page of it when the collector walks (and so writes to) its objects.
+        gc.collect()
+        gc.freeze()
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
-            yield from pool.imap(_screen_in_worker, ((q, options) for q in queries), chunksize=32)
+        try:
+            with context.Pool(workers) as pool:
+                jobs = ((q, options) for q in queries)
+                yield from pool.imap(_screen_in_worker, jobs, chunksize=64)
+        finally:
+            gc.unfreeze()
 
 
 _WORKER_SCREENER: Screener | None = None

@@ -24,7 +24,8 @@ COMPATIBLE_SCHEMAS: dict[str, frozenset[str]] = {
 
 BIRTH_DATE_EXACT = 0.06
 BIRTH_YEAR_MATCH = 0.03
-BIRTH_DATE_CONFLICT = -0.15
+BIRTH_DATE_CONFLICT = -0.1  # two to four years apart
+BIRTH_DATE_FAR = -0.2  # five years or more apart: a different person, unless the name is exact
 COUNTRY_MATCH = 0.03
 COUNTRY_CONFLICT = -0.05
 GENDER_CONFLICT = -0.1
@@ -48,7 +49,7 @@ def birth_date_feature(query_date: str | None, entity: Entity) -> tuple[float, s
     if not query_date or not entity.birth_dates:
         return 0.0, None
     year = int(query_date[:4])
-    best = BIRTH_DATE_CONFLICT
+    best = BIRTH_DATE_FAR
     note = f"born {query_date}, listed {', '.join(d.start for d in entity.birth_dates)}"
     for listed in entity.birth_dates:
         start, end = int(listed.start[:4]), int((listed.end or listed.start)[:4])
@@ -59,8 +60,10 @@ def birth_date_feature(query_date: str | None, entity: Entity) -> tuple[float, s
             gain = BIRTH_YEAR_MATCH
         elif start - 1 <= year <= end + 1 or listed.circa:
             gain = 0.0  # near year: spelling of records, not a contradiction
-        else:
+        elif start - 4 <= year <= end + 4:
             gain = BIRTH_DATE_CONFLICT
+        else:
+            gain = BIRTH_DATE_FAR
         best = max(best, gain)
     return best, note
 
