@@ -26,6 +26,8 @@ EXTRA_EDIT_COST = 0.1
 LATIN_SKELETON_SCORE = 0.85
 # Pairs below this token similarity are not aligned at all.
 MIN_TOKEN_SIMILARITY = 0.55
+# Joined tokens are only tried when some token lacks a partner at least this close.
+STRONG_TOKEN_SIMILARITY = 0.9
 # Weight of the query side's coverage in the final score (the rest is the listed side's).
 QUERY_SHARE = 0.6
 # How much a substitution (an unmatched name token on both sides) costs beyond the missing
@@ -162,11 +164,22 @@ def _candidate_pairs(
     """Every token pairing worth considering, as (similarity, weight, q idx, l idx, how)."""
     q, c = query.tokens, listed.tokens
     out = []
+    strong_q: set[int] = set()
+    strong_c: set[int] = set()
+    cache = _SIMILARITY_CACHE
     for i, qt in enumerate(q):
         for j, ct in enumerate(c):
-            sim, how = token_similarity(qt, ct, mode)
+            found = cache.get((qt.key, ct.key, mode))
+            sim, how = found if found is not None else token_similarity(qt, ct, mode)
             if sim >= MIN_TOKEN_SIMILARITY:
                 out.append((sim, qt.weight + ct.weight, (i,), (j,), how))
+                if sim >= STRONG_TOKEN_SIMILARITY:
+                    strong_q.add(i)
+                    strong_c.add(j)
+    if len(strong_q) == len(q) and len(strong_c) == len(c):
+        # Every token already has a close partner: joined tokens cannot do better.
+        out.sort(key=lambda p: (p[0], p[1]), reverse=True)
+        return out
     # Two or three adjacent tokens written as one on the other side.
     for side_form, other, flip in ((query, c, False), (listed, q, True)):
         side = side_form.tokens
