@@ -118,10 +118,10 @@ def _token_similarity(a: Token, b: Token, mode: str) -> tuple[float, str]:
     if a.skeleton and a.skeleton == b.skeleton:
         if abjad:
             strength = 0.92
-        elif len(a.skeleton) >= 2 and OSA.normalized_similarity(a.text, b.text) >= 0.5:
+        elif len(a.skeleton) >= 3 and OSA.normalized_similarity(a.text, b.text) >= 0.65:
             # Two Latin spellings of one sound pattern (Prigozhin / Prigojine); letters must
             # still broadly agree, or "Sraffa" would pass for "Sharif".
-            strength = LATIN_SKELETON_SCORE if len(a.skeleton) >= 3 else 0.8
+            strength = LATIN_SKELETON_SCORE
         else:
             strength = 0.0
         if strength > best:
