@@ -1,6 +1,13 @@
-"""Human-readable renderings of model objects for the terminal."""
+"""Human-readable renderings of model objects and screening results for the terminal.
+
+Values from lists and queries go in as `Text`, never as markup strings: a listed name may
+contain square brackets.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from rich.console import Group
 from rich.panel import Panel
@@ -8,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .model import Entity, NameKind
+from .screen import Hit
 
 _NAME_LABELS = {
     NameKind.PRIMARY: "name",
@@ -72,3 +80,91 @@ def entity_card(entity: Entity) -> Panel:
         parts.append(Text("\n" + "\n".join(notes), style="dim"))
     title = f"{entity.caption}  [dim]{entity.id} · {entity.schema}[/]"
     return Panel(Group(*parts), title=title, title_align="left", expand=False)
+
+
+# -- screening results ------------------------------------------------------------------------
+def hits_table(hits: Sequence[Hit], title: Text | str, caption: Text | str | None = None) -> Table:
+    """One line per hit, best first."""
+    table = Table(title=title, caption=caption, title_justify="left")
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("entity id", no_wrap=True)
+    table.add_column("schema")
+    table.add_column("matched name")
+    table.add_column("caption")
+    table.add_column("lists")
+    for hit in hits:
+        table.add_row(
+            f"{hit.score:.2f}",
+            Text(hit.entity_id),
+            hit.schema,
+            Text(hit.matched_name + _kind_suffix(hit.matched_kind)),
+            Text(hit.caption),
+            Text(", ".join(hit.datasets)),
+        )
+    return table
+
+
+def _kind_suffix(kind: str) -> str:
+    return "" if kind == NameKind.PRIMARY.value else f" ({kind})"
+
+
+def hit_panel(hit: Hit) -> Panel:
+    """A hit with its explanation: which tokens aligned, and what each feature contributed."""
+    explanation = hit.explanation
+    parts: list[Table | Text] = [
+        Text(f"matched {hit.matched_kind} name: {hit.matched_name}"),
+        name_detail(explanation.get("name", {})),
+    ]
+    if features := explanation.get("features"):
+        parts.append(_features(features))
+    if notes := explanation.get("notes"):
+        parts.append(Text("\n".join(notes), style="dim"))
+    title = Text.assemble(
+        (f"{hit.score:.2f}  ", "bold"), hit.caption, (f"  {hit.entity_id} · {hit.schema}", "dim")
+    )
+    return Panel(Group(*parts), title=title, title_align="left", expand=False)
+
+
+def name_detail(detail: Mapping[str, Any]) -> Table:
+    """Aligned token pairs (query → listed, similarity, rule) and the tokens left over."""
+    grid = Table(box=None, padding=(0, 1), show_header=True, header_style="dim")
+    grid.add_column("query token")
+    grid.add_column("")
+    grid.add_column("listed token")
+    grid.add_column("similarity", justify="right")
+    grid.add_column("how")
+    for pair in detail.get("pairs", []):
+        grid.add_row(
+            Text(pair["query"]),
+            "→",
+            Text(pair["listed"]),
+            f"{pair['similarity']:.2f}",
+            pair["how"],
+        )
+    for token in detail.get("unmatched_query", []):
+        grid.add_row(Text(token), "", "", "", "query only")
+    for token in detail.get("unmatched_listed", []):
+        grid.add_row("", "", Text(token), "", "listed only")
+    return grid
+
+
+def _features(features: Mapping[str, float]) -> Text:
+    """ "name 0.93 · birth_date +0.03": the name score, then what each feature added."""
+    parts = []
+    for label, value in features.items():
+        parts.append(f"{label} {value:.2f}" if label == "name" else f"{label} {value:+.2f}")
+    return Text("features: " + " · ".join(parts))
+
+
+def comparison_panel(comparison: Mapping[str, Any]) -> Panel:
+    """`sanctions compare`: the score, the verdict at the threshold, and the token pairs."""
+    verdict = "a match" if comparison["match"] else "not a match"
+    header = Text.assemble(
+        ("score ", "bold"),
+        (f"{comparison['score']:.4f}", "bold"),
+        f"  ({verdict} at threshold {comparison['threshold']:.2f})",
+    )
+    title = Text(f"{comparison['query']}  ↔  {comparison['listed']}")
+    return Panel(
+        Group(header, name_detail(comparison)), title=title, title_align="left", expand=False
+    )

@@ -1,92 +1,24 @@
-"""The `sanctions` command: parses arguments, calls the store, prints tables or JSON.
-
-No logic lives here beyond presentation. Errors raised on purpose (`SanctionsError`) become a
-one-line message on stderr and exit code 2; hits (in screening commands) exit 1.
-"""
+"""The list commands: load, lists, changes, show, export (registered in `cli/__init__.py`)."""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import wraps
 from itertools import chain
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from platformdirs import user_data_dir
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .errors import SanctionsError
-from .loader import load_paths
-from .render import entity_card
-from .sources.detect import InputSet
-from .store import Store
-
-app = typer.Typer(
-    name="sanctions",
-    help="Load official sanctions lists, keep every version, and see what changed.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-out = Console()
-err = Console(stderr=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        envvar="SANCTIONS_DB",
-        help="SQLite store file [default: the user data directory; env SANCTIONS_DB].",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+from ..loader import load_paths
+from ..render import entity_card
+from ..sources.detect import InputSet
+from .common import DbOption, JsonOption, err, handles_errors, open_store, out, print_json
 
 
-def default_db() -> Path:
-    return Path(user_data_dir("sanctions", appauthor=False)) / "sanctions.db"
-
-
-@contextmanager
-def open_store(db: Path | None) -> Iterator[Store]:
-    store = Store(db or default_db())
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def handles_errors(func: F) -> F:
-    """Turn our errors into one line on stderr and exit code 2, never a traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except SanctionsError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            err.print("interrupted; nothing was changed by the unfinished step")
-            raise typer.Exit(130) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-@app.command()
 @handles_errors
 def load(
     paths: Annotated[list[Path], typer.Argument(help="List files, or folders holding them.")],
@@ -160,7 +92,6 @@ def load(
                 )
 
 
-@app.command("lists")
 @handles_errors
 def lists_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Every source with its active version, publication date and entity counts."""
@@ -183,7 +114,6 @@ def lists_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     out.print(table)
 
 
-@app.command()
 @handles_errors
 def changes(
     source: Annotated[str, typer.Argument(help="Source name, e.g. ofac-sdn.")],
@@ -217,7 +147,6 @@ def changes(
         out.print(f"  … and {len(diff.changed) - 20:,} more changed (use --json for all)")
 
 
-@app.command()
 @handles_errors
 def show(
     entity_id: Annotated[
@@ -235,7 +164,6 @@ def show(
     out.print(entity_card(entity))
 
 
-@app.command()
 @handles_errors
 def export(
     source: Annotated[str, typer.Argument(help="Source name, e.g. un-sc.")],
@@ -264,7 +192,3 @@ def export(
         finally:
             if output:
                 handle.close()
-
-
-def main() -> None:
-    app()

@@ -1,0 +1,37 @@
+"""The `sanctions` command: parses arguments, calls the store or the screener, prints results.
+
+No logic lives here beyond presentation. Errors raised on purpose (`SanctionsError`) become a
+one-line message on stderr and exit code 2; screening commands exit 1 when they find hits.
+Commands live in `lists` (loading and browsing list versions) and `screening` (screen,
+compare); this module only assembles them into one app.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from . import lists, screening
+
+app = typer.Typer(
+    name="sanctions",
+    help="Load official sanctions lists, keep every version, see what changed, and screen "
+    "names against them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+app.command()(lists.load)
+app.command("lists")(lists.lists_command)
+app.command()(lists.changes)
+app.command()(lists.show)
+app.command()(lists.export)
+app.command()(screening.screen)
+app.command()(screening.compare)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,79 @@
+"""What every command shares: the store option, JSON output, consoles and error handling.
+
+Results go to stdout (`out`); progress, warnings and errors go to stderr (`err`), so
+`sanctions ... --json | jq` stays clean.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from platformdirs import user_data_dir
+from rich.console import Console
+from rich.markup import escape
+
+from ..errors import SanctionsError
+from ..store import Store
+
+out = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar="SANCTIONS_DB",
+        help="SQLite store file [default: the user data directory; env SANCTIONS_DB].",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def default_db() -> Path:
+    return Path(user_data_dir("sanctions", appauthor=False)) / "sanctions.db"
+
+
+def db_path(db: Path | None) -> Path:
+    return db or default_db()
+
+
+@contextmanager
+def open_store(db: Path | None) -> Iterator[Store]:
+    store = Store(db_path(db))
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def handles_errors(func: F) -> F:
+    """Turn our errors into one line on stderr and exit code 2, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SanctionsError as exc:
+            # Messages quote user input: escape Rich markup ("[b]") and keep it to one line.
+            message = escape(" ".join(str(exc).splitlines()))
+            err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("interrupted; nothing was changed by the unfinished step")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
