@@ -9,7 +9,7 @@ import pytest
 from sanctions.errors import QueryError
 from sanctions.loader import load_paths
 from sanctions.model import DateValue, Entity, Identifier, IdKind, NameKind
-from sanctions.screen import Query, Screener
+from sanctions.screen import Query, Screener, prepare_query
 from sanctions.sources.base import Publication
 from sanctions.store import Store
 
@@ -155,3 +155,39 @@ def test_real_lists_find_listed_people_across_scripts(tmp_path: Path, data_dir: 
         assert "un-sc:QDi.001" in ids(screener.screen(Query(name, schema="Person")))
     with Store(tmp_path / "s.db") as store, pytest.raises(QueryError, match="no active version"):
         Screener.from_store(store, sources=["ofac-sdn"])
+
+
+def test_country_codes_go_through_the_territory_table(screener: Screener) -> None:
+    hit = screener.screen(Query("Dan Gertlor", country="IL"))[0]
+    assert hit.explanation["features"]["country"] > 0
+    assert prepare_query(Query("Dan", country="UK"))[0].country == "gb"
+
+
+def test_schema_is_case_insensitive_and_gender_is_checked() -> None:
+    assert prepare_query(Query("Dan", schema="person"))[0].schema == "Person"
+    assert prepare_query(Query("Dan", gender="F"))[0].gender == "female"
+    with pytest.raises(QueryError, match="gender"):
+        prepare_query(Query("Dan", gender="x"))
+
+
+def test_threshold_and_limit_are_checked(screener: Screener) -> None:
+    for options in ({"threshold": 1.5}, {"threshold": -0.1}, {"limit": 0}):
+        with pytest.raises(QueryError):
+            screener.screen(Query("Dan Gertler"), **options)  # type: ignore[arg-type]
+
+
+def test_an_empty_list_filter_screens_nothing(screener: Screener) -> None:
+    assert screener.screen(Query("Dan Gertler"), lists=[]) == []
+    assert list(screener.screen_many([Query("Dan Gertler")], lists=[])) == [[]]
+
+
+def test_refresh_picks_up_a_newly_loaded_source(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        pub = Publication("test", "test", [Path("a")], iter([entity(1, "Person", "GERTLER, Dan")]))
+        store.load(pub, sha256="v1")
+        screener = Screener.from_store(store)
+        other = Entity("other:1", "Person", datasets=["other"])
+        other.add_name("PRIGOZHIN, Yevgeniy", NameKind.PRIMARY)
+        store.load(Publication("other", "test", [Path("b")], iter([other])), sha256="o1")
+        assert screener.refresh(store) is True
+        assert ids(screener.screen(Query("Yevgeny Prigozhin"))) == ["other:1"]

@@ -77,6 +77,17 @@ class Hit:
         }
 
 
+_SCHEMA_NAMES = {schema.lower(): schema for schema in SCHEMAS}
+_GENDERS = {"male": "male", "m": "male", "female": "female", "f": "female"}
+
+
+def check_options(threshold: float, limit: int) -> None:
+    if not 0.0 <= threshold <= 1.0:
+        raise QueryError(f"threshold {threshold} is outside [0, 1]", field="threshold")
+    if limit < 1:
+        raise QueryError(f"limit {limit} must be at least 1", field="limit")
+
+
 def prepare_query(query: Query) -> tuple[Query, NameForm]:
     """Validate and normalise a query; QueryError names the field that is wrong."""
     name = " ".join((query.name or "").split())
@@ -87,10 +98,14 @@ def prepare_query(query: Query) -> tuple[Query, NameForm]:
             f"query name is {len(name):,} characters long; the limit is {MAX_NAME_LENGTH}",
             field="name",
         )
-    if query.schema is not None and query.schema not in SCHEMAS:
-        raise QueryError(
-            f"unknown schema {query.schema!r}; expected one of {', '.join(SCHEMAS)}", field="schema"
-        )
+    schema = None
+    if query.schema:
+        schema = _SCHEMA_NAMES.get(query.schema.strip().lower())
+        if schema is None:
+            raise QueryError(
+                f"unknown schema {query.schema!r}; expected one of {', '.join(SCHEMAS)}",
+                field="schema",
+            )
     birth_date = None
     if query.birth_date:
         birth_date = parse_date(query.birth_date)
@@ -101,28 +116,36 @@ def prepare_query(query: Query) -> tuple[Query, NameForm]:
             )
     country = None
     if query.country:
-        raw = query.country.strip()
-        country = raw.lower() if len(raw) == 2 and raw.isalpha() else country_code(raw)
+        # Codes go through the territory table too: "UK" is "gb" on every list.
+        country = country_code(query.country.strip())
         if country is None:
             raise QueryError(
                 f"country {query.country!r} is not a country name or ISO code", field="country"
             )
-    gender = (query.gender or "").strip().lower() or None
-    if gender is not None and gender not in ("male", "female"):
-        gender = {"m": "male", "f": "female"}.get(gender)
-    form = analyze_name(name, query.schema)
+    gender = None
+    if query.gender and query.gender.strip():
+        gender = _GENDERS.get(query.gender.strip().lower())
+        if gender is None:
+            raise QueryError(f"gender {query.gender!r} is not male or female", field="gender")
+    form = analyze_name(name, schema)
     if not form.tokens:
         raise QueryError(f"query name {name!r} has no letters or digits to match", field="name")
-    clean = Query(name, query.schema, birth_date, country, gender, query.id_number, query.id)
+    clean = Query(name, schema, birth_date, country, gender, query.id_number, query.id)
     return clean, form
 
 
 class Screener:
     """Screens queries against an in-memory index of listed entities."""
 
-    def __init__(self, index: NameIndex, versions: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        index: NameIndex,
+        versions: dict[str, int] | None = None,
+        sources: frozenset[str] | None = None,
+    ) -> None:
         self.index = index
         self.versions = dict(versions or {})
+        self.sources = sources  # the lists it screens; None: every list in the store
         self._schema_masks: dict[tuple[str | None, tuple[str, ...] | None], np.ndarray | None] = {}
 
     @classmethod
@@ -142,18 +165,20 @@ class Screener:
             for version in active:
                 yield from store.iter_entities(version.source, version.version)
 
-        return cls(NameIndex(entities()), {v.source: v.version for v in active})
+        versions = {v.source: v.version for v in active}
+        return cls(NameIndex(entities()), versions, frozenset(wanted) if wanted else None)
 
     def refresh(self, store: Store) -> bool:
-        """Rebuild from the store when an active version changed; True when swapped."""
+        """Rebuild from the store when an active version changed or a list was added; True
+        when a new index was swapped in."""
         current = {
             v.source: v.version
             for v in store.lists()
-            if v.source in self.versions or not self.versions
+            if self.sources is None or v.source in self.sources
         }
         if current == self.versions:
             return False
-        fresh = Screener.from_store(store, sources=current.keys())
+        fresh = Screener.from_store(store, sources=self.sources)
         self.index, self.versions, self._schema_masks = fresh.index, fresh.versions, {}
         return True
 
@@ -185,6 +210,7 @@ class Screener:
     ) -> list[Hit]:
         """Listed entities scoring at least `threshold` against the query, best first."""
         index = self.index  # one index for the whole call, even if refresh() swaps it
+        check_options(threshold, limit)
         query, form = prepare_query(query)
         list_filter = tuple(sorted(lists)) if lists is not None else None
         allowed = self._mask(index, query.schema, list_filter)
@@ -288,7 +314,9 @@ class Screener:
         With `workers` > 1 (or -1 for every core), forked processes share this index
         copy-on-write; input is consumed in chunks, so memory stays flat for any input size.
         """
-        options = {"threshold": threshold, "limit": limit, "lists": tuple(lists) if lists else None}
+        check_options(threshold, limit)
+        chosen = tuple(lists) if lists is not None else None
+        options = {"threshold": threshold, "limit": limit, "lists": chosen}
         if workers < 0:
             workers = multiprocessing.cpu_count()
         if workers <= 1:
@@ -308,6 +336,7 @@ class Screener:
                 yield from pool.imap(_screen_in_worker, jobs, chunksize=64)
         finally:
             gc.unfreeze()
+            _WORKER_SCREENER = None
 
 
 _WORKER_SCREENER: Screener | None = None

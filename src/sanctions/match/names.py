@@ -78,7 +78,7 @@ class NameScore:
 
 
 _SIMILARITY_CACHE: dict[tuple[str, str, str], tuple[float, str]] = {}
-_SIMILARITY_CACHE_SIZE = 2_000_000
+_SIMILARITY_CACHE_SIZE = 250_000  # about 50 MB per process
 
 
 def token_similarity(a: Token, b: Token, mode: str = LATIN) -> tuple[float, str]:
