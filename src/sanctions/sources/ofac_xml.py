@@ -27,11 +27,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import FormatError, ParseError
+from ..errors import ParseError
 from ..model import Address, Entity, Identifier, IdKind, Link, NameKind
 from .base import Publication
 from .values import country_code, parse_date, parse_date_value
-from .xml import child_text, children, iter_elements, local_name, root_tag, text_of
+from .xml import child_text, children, expect_root, iter_elements, local_name, text_of
 
 ROOT = "sdnList"
 FORMAT = "ofac-xml"
@@ -169,8 +169,7 @@ def parse_ofac_xml(path: Path, *, source: str = "ofac-sdn") -> Publication:
     ParseError.
     """
     path = Path(path)
-    if (found := root_tag(path)) != ROOT:
-        raise FormatError(f"root element is <{found}>, expected <{ROOT}>", path=path)
+    expect_root(path, ROOT)
     publication = Publication(source=source, format=FORMAT, files=[path], entities=iter(()))
     publication.entities = _entities(path, source, publication)
     return publication

@@ -28,11 +28,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import FormatError, ParseError
+from ..errors import ParseError
 from ..model import Address, DateValue, Entity, Identifier, IdKind, NameKind
 from .base import Publication
 from .values import country_code, parse_date, parse_date_value
-from .xml import child_text, children, iter_elements, local_name, root_tag, text_of
+from .xml import child_text, children, expect_root, iter_elements, local_name, text_of
 
 ROOT = "CONSOLIDATED_LIST"
 FORMAT = "un-xml"
@@ -102,8 +102,7 @@ def parse_un_xml(path: Path, *, source: str = "un-sc") -> Publication:
     number → ParseError.
     """
     path = Path(path)
-    if (found := root_tag(path)) != ROOT:
-        raise FormatError(f"root element is <{found}>, expected <{ROOT}>", path=path)
+    expect_root(path, ROOT)
     publication = Publication(source=source, format=FORMAT, files=[path], entities=iter(()))
     publication.entities = _entities(path, source, publication)
     return publication

@@ -74,6 +74,12 @@ def root_tag(path: Path) -> str:
     raise ParseError("no root element", path=path)
 
 
+def expect_root(path: Path, root: str) -> None:
+    """Refuse, before any entry is read, a file whose document element is not `root`."""
+    if (found := root_tag(path)) != root:
+        raise FormatError(f"root element is <{found}>, expected <{root}>", path=path)
+
+
 def _refuse_doctype(element: etree._Element, path: Path) -> None:
     """The prolog scan misses a DOCTYPE after 64 KiB of comments; the parser does not."""
     if element.getroottree().docinfo.doctype:
