@@ -141,11 +141,17 @@ def _spelling_similarity(a: str, b: str) -> float:
     length, so "Sancho"/"Sanchez" or "Ronaldo"/"Ronaldinho" fall apart while
     "Prigozhin"/"Prigozin" holds. Transpositions count as one edit.
     """
-    distance = OSA.distance(a, b)
-    budget = 1 if max(len(a), len(b)) <= TYPO_BUDGET_LENGTH else 2
+    longest = max(len(a), len(b))
+    # Below half the letters alike no rule can pair the tokens; the cutoff lets rapidfuzz stop
+    # early on the many unrelated pairs.
+    similarity = OSA.normalized_similarity(a, b, score_cutoff=0.5)
+    if not similarity:
+        return 0.0
+    distance = round((1.0 - similarity) * longest)
+    budget = 1 if longest <= TYPO_BUDGET_LENGTH else 2
     if distance <= budget:
         return 1.0 - TYPO_COST * distance
-    return max(0.0, OSA.normalized_similarity(a, b) - EXTRA_EDIT_COST * (distance - budget))
+    return max(0.0, similarity - EXTRA_EDIT_COST * (distance - budget))
 
 
 def _weight(tokens: tuple[Token, ...], indexes: tuple[int, ...]) -> float:
