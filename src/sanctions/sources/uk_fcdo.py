@@ -44,7 +44,7 @@ from lxml import etree
 from ..errors import FormatError, ParseError
 from ..model import Entity, Identifier, IdKind, Link
 from .base import Publication
-from .custom_csv import Header, csv_rows, normalise, sniff_encoding
+from .csvfile import Header, csv_rows, normalise, sniff_encoding
 from .uk_ofsi import (
     Warnings,
     add_address,

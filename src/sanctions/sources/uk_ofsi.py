@@ -32,7 +32,7 @@ from pathlib import Path
 from ..errors import FormatError, ParseError
 from ..model import Address, DateValue, Entity, Identifier, IdKind, NameKind
 from .base import Publication
-from .custom_csv import Header, csv_rows, sniff_encoding
+from .csvfile import Header, csv_rows, sniff_encoding
 from .un_xml import script_of
 from .values import country_code, parse_date
 

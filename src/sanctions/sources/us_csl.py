@@ -34,7 +34,7 @@ from pathlib import Path
 from ..errors import ParseError
 from ..model import Address, Entity, Identifier, IdKind, Link, NameKind
 from .base import Publication
-from .custom_csv import Header, csv_rows
+from .csvfile import Header, csv_rows
 from .ofac_xml import id_kind
 from .values import country_code, parse_date, parse_date_value
 
