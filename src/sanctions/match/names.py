@@ -193,6 +193,8 @@ def _candidate_pairs(
             for j, ot in enumerate(other):
                 if ot.text[0] != joined.text[0] and ot.skeleton[:1] != joined.skeleton[:1]:
                     continue
+                if abs(len(ot.text) - len(joined.text)) > len(joined.text) // 3 + 1:
+                    continue  # too different in length to reach the 0.8 a join needs
                 sim, _ = token_similarity(joined, ot, mode)
                 if sim >= 0.8:
                     weight = _weight(side, group) + ot.weight
