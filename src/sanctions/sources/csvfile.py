@@ -120,7 +120,9 @@ def _decoded_lines(handle: Iterable[bytes], encoding: str) -> Iterator[str]:
         yield text.removeprefix("\ufeff") if number == 1 else text
 
 
-def csv_rows(path: Path, *, encoding: str = "utf-8") -> Iterator[Row]:
+def csv_rows(
+    path: Path, *, encoding: str = "utf-8", delimiter: str = ",", strict: bool = True
+) -> Iterator[Row]:
     """Non-blank records with the line each starts on. Bytes invalid in `encoding` and broken
     quoting (a file cut inside a quoted cell) raise ParseError naming the line."""
     try:
@@ -128,7 +130,7 @@ def csv_rows(path: Path, *, encoding: str = "utf-8") -> Iterator[Row]:
     except OSError as exc:
         raise SourceError(f"cannot open file: {exc.strerror}", path=path) from exc
     with handle:
-        reader = csv.reader(_decoded_lines(handle, encoding), strict=True)
+        reader = csv.reader(_decoded_lines(handle, encoding), delimiter=delimiter, strict=strict)
         while True:
             line = reader.line_num + 1
             try:
