@@ -99,4 +99,6 @@ def country_code(name: str | None) -> str | None:
     territory = lookup_territory(name)
     if territory is None:
         return None
-    return territory.code.lower()
+    # Sub-national territories ("ua-cri" for Crimea) report their country: lists and queries
+    # compare ISO 3166 alpha-2 codes.
+    return territory.code.lower().split("-", 1)[0]
