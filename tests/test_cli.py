@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -128,8 +127,8 @@ BAD_INPUTS = {
     "truncated-csv": lambda d, t: _truncated(d / "ofac" / "sdn.csv", t / "sdn.csv"),
     "truncated-xml": lambda d, t: _truncated(d / "un" / "consolidated.xml", t / "consolidated.xml"),
     "invalid-utf8-csv": lambda d, t: _bad_byte(d / "ofac" / "sdn.csv", t / "sdn.csv"),
-    "windows-1252-csv": lambda d, t: shutil.copy(
-        d / "uk" / "ofsi_conlist_excerpt.csv", t / "conlist.csv"
+    "utf16-csv": lambda d, t: _written(
+        t / "sdn.csv", (d / "ofac" / "sdn.csv").read_text("ascii").encode("utf-16")
     ),
     "empty": lambda d, t: _written(t / "sdn.csv", b""),
     "doctype-xxe": lambda d, t: _written(
@@ -149,9 +148,7 @@ BAD_INPUTS = {
         b'<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
         b"<CONSOLIDATED_LIST><INDIVIDUALS>&e;</INDIVIDUALS></CONSOLIDATED_LIST>\n",
     ),
-    "unknown-json": lambda d, t: shutil.copy(
-        d / "opensanctions" / "t1.entities.ftm.json", t / "t1.json"
-    ),
+    "unknown-json": lambda d, t: _written(t / "x.json", b'{"hello": "world"}\n'),
 }
 
 

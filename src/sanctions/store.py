@@ -59,6 +59,28 @@ MIGRATIONS = (
     ) WITHOUT ROWID;
     CREATE INDEX members_entity ON members (entity_id);
     """,
+    # 2: fetch state of `sanctions update` (read and written by fetch_state.py only).
+    """
+    CREATE TABLE fetch_sources (
+        source TEXT PRIMARY KEY,
+        last_attempt TEXT,
+        last_success TEXT,
+        last_status TEXT,
+        last_error TEXT,
+        sha256 TEXT
+    );
+    CREATE TABLE fetch_files (
+        source TEXT NOT NULL,
+        url TEXT NOT NULL,
+        name TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (source, url)
+    ) WITHOUT ROWID;
+    """,
 )
 
 _BATCH = 1000

@@ -2,15 +2,16 @@
 
 No logic lives here beyond presentation. Errors raised on purpose (`SanctionsError`) become a
 one-line message on stderr and exit code 2; screening commands exit 1 when they find hits.
-Commands live in `lists` (loading and browsing list versions) and `screening` (screen,
-compare); this module only assembles them into one app.
+Commands live in `lists` (loading and browsing list versions), `sources` (downloading:
+update, sources) and `screening` (screen, compare); this module only assembles them into one
+app.
 """
 
 from __future__ import annotations
 
 import typer
 
-from . import lists, screening
+from . import lists, screening, sources
 
 app = typer.Typer(
     name="sanctions",
@@ -26,6 +27,8 @@ app.command("lists")(lists.lists_command)
 app.command()(lists.changes)
 app.command()(lists.show)
 app.command()(lists.export)
+app.command()(sources.update)
+app.command("sources")(sources.sources_command)
 app.command()(screening.screen)
 app.command()(screening.compare)
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 
 from ..errors import FormatError, ParseError, UsageError
@@ -30,9 +32,33 @@ FOLDER_FILES = (
     "cons_comments.csv",
     "sdn.xml",
     "consolidated.xml",
+    "ConList.csv",
+    "UK-Sanctions-List.xml",
+    "UK-Sanctions-List.csv",
+    "consolidated.csv",
+    "entities.ftm.json",
 )
+# EU Official Journal annexes are one file per act, named by CELEX number (32014R0269.csv).
+FOLDER_PATTERNS = ("3[0-9][0-9][0-9][0-9]R[0-9][0-9][0-9][0-9].csv",)
 
-XML_ROOTS = {"sdnList": ("ofac-xml", "ofac-sdn"), "CONSOLIDATED_LIST": ("un-xml", "un-sc")}
+XML_ROOTS = {
+    "sdnList": ("ofac-xml", "ofac-sdn"),
+    "CONSOLIDATED_LIST": ("un-xml", "un-sc"),
+    "export": ("eu-fsf-xml", "eu-fsf"),
+    "Designations": ("uk-fcdo-xml", "uk-fcdo"),
+}
+KNOWN_FORMATS = (
+    "OFAC legacy CSV",
+    "OFAC sdn.xml",
+    "UN XML",
+    "EU FSF XML/CSV",
+    "EU journal CSV",
+    "OFSI ConList.csv",
+    "UK Sanctions List CSV/XML",
+    "trade.gov CSL CSV",
+    "FollowTheMoney or Senzing JSON lines",
+    "custom watchlist CSV",
+)
 
 # OFAC legacy CSV roles by column count.
 OFAC_CSV_ROLES = {12: "main", 6: "add", 5: "alt", 2: "comments"}
@@ -54,6 +80,7 @@ def _expand(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found = [path / name for name in FOLDER_FILES if (path / name).is_file()]
+            found += sorted(p for pattern in FOLDER_PATTERNS for p in path.glob(pattern))
             if not found:
                 names = ", ".join(FOLDER_FILES)
                 raise UsageError(f"{path}: folder holds none of the official files ({names})")
@@ -84,27 +111,81 @@ def sniff(path: Path) -> tuple[str, str | None, str | None]:
             )
         fmt, source = XML_ROOTS[root]
         return fmt, source, "main"
-    # Decode only whole lines so a multi-byte character cut at the buffer end is no error.
-    first_line = stripped.split(b"\n", 1)[0]
+    if stripped.startswith((b"{", b"[")):
+        return _sniff_json(path, stripped)
+    return _sniff_csv(path, stripped)
+
+
+def _sniff_json(path: Path, head: bytes) -> tuple[str, str | None, str | None]:
+    first_line = head.split(b"\n", 1)[0]
     try:
-        text = first_line.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ParseError(
-            f"not UTF-8 text (byte 0x{first_line[exc.start]:02x} at offset {exc.start} of line 1)",
-            path=path,
-            line=1,
-        ) from exc
-    try:
-        row = next(csv.reader(io.StringIO(text)))
-    except (csv.Error, StopIteration):
-        row = []
-    if row and row[0].strip().isdigit() and len(row) in OFAC_CSV_ROLES:
-        return "ofac-csv", None, OFAC_CSV_ROLES[len(row)]
+        record = json.loads(first_line)
+    except (ValueError, UnicodeDecodeError):
+        record = None
+    if isinstance(record, dict):
+        if {"id", "schema"} <= record.keys():
+            return "ftm-json", "opensanctions", "main"
+        if {"DATA_SOURCE", "RECORD_ID"} <= record.keys():
+            return "senzing-json", "opensanctions-senzing", "main"
     raise FormatError(
-        "not a list format we recognise (expected OFAC legacy CSV, OFAC sdn.xml or UN XML)",
+        "JSON is not FollowTheMoney or Senzing JSON lines (one entity object per line)",
         path=path,
         line=1,
     )
+
+
+def _sniff_csv(path: Path, head: bytes) -> tuple[str, str | None, str | None]:
+    """CSV formats, by their header (OFAC's files have none: by column count)."""
+    lines = head.split(b"\n")[:6]
+    try:
+        first = lines[0].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not _looks_like_cp1252_text(lines[0]):
+            raise ParseError(
+                f"not UTF-8 text (byte 0x{lines[0][exc.start]:02x} at offset {exc.start} of "
+                "line 1)",
+                path=path,
+                line=1,
+            ) from exc
+        first = lines[0].decode("cp1252")
+    row = _first_row(first, ",")
+    if row and row[0].strip().isdigit() and len(row) in OFAC_CSV_ROLES:
+        return "ofac-csv", None, OFAC_CSV_ROLES[len(row)]
+    if "Entity_LogicalId" in _first_row(first, ";"):
+        return "eu-fsf-csv", "eu-fsf", "main"
+    header = {cell.strip().lower() for cell in row}
+    if {"celex", "recordid", "programkey"} <= header:
+        return "eu-journal-csv", "eu-journal", path.name  # one act per file, several files
+    if {"source", "entity_number", "name", "alt_names"} <= header:
+        return "us-csl-csv", "us-csl", "main"
+    # The UK files may open with a date line ("Last Updated,...", "Report Date: ...").
+    rows = [_first_row(line.decode("cp1252", "replace"), ",") for line in lines]
+    for cells in rows[:3]:
+        names = {cell.strip().lower() for cell in cells}
+        if {"unique id", "name 6"} <= names:
+            return "uk-fcdo-csv", "uk-fcdo", "main"
+        if {"name 6", "group type", "group id"} <= names:
+            return "uk-ofsi-csv", "uk-ofsi", "main"
+    if {"id", "name"} <= header:
+        return "custom-csv", None, "main"  # the list's name comes from --source custom-NAME
+    raise FormatError(
+        "not a list format we recognise (expected one of: " + ", ".join(KNOWN_FORMATS) + ")",
+        path=path,
+        line=1,
+    )
+
+
+def _first_row(text: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return []
+
+
+def _looks_like_cp1252_text(line: bytes) -> bool:
+    """OFSI publishes Windows-1252: accept it when the line is printable text in that code."""
+    text = line.decode("cp1252", "replace")
+    return "\ufffd" not in text and all(c.isprintable() or c in "\r\t" for c in text)
 
 
 def plan_inputs(paths: list[Path], source: str | None = None) -> list[InputSet]:
@@ -117,7 +198,12 @@ def plan_inputs(paths: list[Path], source: str | None = None) -> list[InputSet]:
         if fmt == "ofac-csv":
             detected = "ofac-cons" if path.name.lower().startswith("cons") else "ofac-sdn"
         chosen = source or detected
-        assert chosen is not None and role is not None
+        if chosen is None:
+            raise UsageError(
+                f"{path}: a custom watchlist; name it with --source custom-NAME (e.g. "
+                "custom-internal)"
+            )
+        assert role is not None
         if fmt not in get_source(chosen).formats:
             raise FormatError(f"file is {fmt}, which cannot hold source {chosen!r}", path=path)
         group = sets.setdefault((chosen, fmt), InputSet(chosen, fmt))
@@ -128,7 +214,7 @@ def plan_inputs(paths: list[Path], source: str | None = None) -> list[InputSet]:
             )
         group.files[role] = path
     for group in sets.values():
-        if "main" not in group.files:
+        if group.format not in MULTI_FILE_FORMATS and "main" not in group.files:
             parts = ", ".join(str(p) for p in group.files.values())
             raise UsageError(f"{parts}: given without the main file of {group.source}")
     if len({s.source for s in sets.values()}) != len(sets):
@@ -136,25 +222,44 @@ def plan_inputs(paths: list[Path], source: str | None = None) -> list[InputSet]:
     return list(sets.values())
 
 
+# Formats whose publication is several equal files (the EU journal: one CSV per legal act).
+MULTI_FILE_FORMATS = frozenset({"eu-journal-csv"})
+
+# Format -> (module, parser function) for the single-file formats.
+PARSERS = {
+    "ofac-xml": ("ofac_xml", "parse_ofac_xml"),
+    "un-xml": ("un_xml", "parse_un_xml"),
+    "eu-fsf-xml": ("eu_fsf", "parse_eu_fsf_xml"),
+    "eu-fsf-csv": ("eu_fsf", "parse_eu_fsf_csv"),
+    "uk-ofsi-csv": ("uk_ofsi", "parse_uk_ofsi"),
+    "uk-fcdo-csv": ("uk_fcdo", "parse_uk_fcdo_csv"),
+    "uk-fcdo-xml": ("uk_fcdo", "parse_uk_fcdo_xml"),
+    "us-csl-csv": ("us_csl", "parse_us_csl"),
+    "ftm-json": ("ftm", "parse_ftm"),
+    "senzing-json": ("ftm", "parse_senzing"),
+    "custom-csv": ("custom_csv", "parse_custom_csv"),
+}
+
+
 def open_publication(inputs: InputSet) -> Publication:
     """Hand the files to the parser of their format."""
-    main = inputs.files["main"]
     if inputs.format == "ofac-csv":
         from .ofac_csv import parse_ofac_csv
 
         return parse_ofac_csv(
-            main,
+            inputs.files["main"],
             source=inputs.source,
             add=inputs.files.get("add"),
             alt=inputs.files.get("alt"),
             comments=inputs.files.get("comments"),
         )
-    if inputs.format == "ofac-xml":
-        from .ofac_xml import parse_ofac_xml
+    if inputs.format == "eu-journal-csv":
+        from .eu_journal import parse_eu_journal
 
-        return parse_ofac_xml(main, source=inputs.source)
-    if inputs.format == "un-xml":
-        from .un_xml import parse_un_xml
-
-        return parse_un_xml(main, source=inputs.source)
-    raise FormatError(f"no parser for format {inputs.format!r}", path=main)
+        return parse_eu_journal(sorted(inputs.files.values()), source=inputs.source)
+    if inputs.format not in PARSERS:
+        raise FormatError(f"no parser for format {inputs.format!r}", path=inputs.files["main"])
+    module, function = PARSERS[inputs.format]
+    parser = getattr(import_module(f"{__package__}.{module}"), function)
+    publication: Publication = parser(inputs.files["main"], source=inputs.source)
+    return publication
