@@ -19,7 +19,16 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 PAIRS = DATA / "pairs"
 # The lists a screening benchmark runs against: OFAC SDN + consolidated (the folder) and UN.
-SCREENING_LISTS = (DATA / "ofac", DATA / "un" / "consolidated.xml")
+# Every real sanctions list in shared/data, each call one publication of one source. (The
+# OpenSanctions Senzing file is left out: it holds US Congress members, who are PEPs, not
+# sanctioned, and serve as a false-alert test instead.)
+SCREENING_LISTS = (
+    (DATA / "ofac", DATA / "un" / "consolidated.xml"),
+    (DATA / "eu" / "journal_sanctions",),
+    (DATA / "uk" / "ofsi_conlist_excerpt.csv",),
+    (DATA / "us_csl" / "csl.csv",),
+    (DATA / "opensanctions" / "zala.entities.ftm.json",),
+)
 
 _LOOSE_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -53,12 +62,13 @@ def write_section(path: Path, heading: str, section: str) -> None:
 
 
 def load_screening_store(db_path: Path) -> Path:
-    """Load OFAC SDN + consolidated and UN into a new store at `db_path`; return the path."""
+    """Load every real list (SCREENING_LISTS) into a new store at `db_path`; return the path."""
     from sanctions.loader import load_paths
     from sanctions.store import Store
 
     with Store(db_path) as store:
-        load_paths(store, list(SCREENING_LISTS))
+        for paths in SCREENING_LISTS:
+            load_paths(store, list(paths))
     return db_path
 
 

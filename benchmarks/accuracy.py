@@ -7,7 +7,7 @@ Sections (all data from ../shared/data/pairs, see its README):
 1. nomenklatura name-bench pairs scored with `compare_names`: P/R/F1 at the threshold, best F1,
    ROC AUC, by case group and quality; next to nomenklatura's frozen logic-v2 scores and two
    rapidfuzz baselines (WRatio, Jaro-Winkler).
-2. yente UN positives (untreated and treated) screened against OFAC SDN+cons and UN: recall of
+2. yente UN positives (untreated and treated) screened against every real list: recall of
    the UN entity whose name is the untreated query.
 3. yente synthetic negatives (global, US): false alerts per 1,000 names.
 4. US Congress PEPs (not sanctioned): false alerts per 1,000 names.
@@ -929,7 +929,7 @@ def markdown(r: Report) -> str:
         "",
         *slice_table(r.bench.slices, keep=lambda name: not name.startswith("schema:")),
         "",
-        "**Screening recall (yente UN positives)** against OFAC SDN + consolidated + UN, as "
+        "**Screening recall (yente UN positives)** against every real list loaded, as "
         f"Person queries with birth date and nationality. Truth: the {TRUTH_SOURCE} entity "
         "with a name exactly equal to the untreated query (case, punctuation and spacing "
         f"ignored); {r.positives.no_truth} rows have none and are excluded. The treated rows "
