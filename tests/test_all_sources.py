@@ -55,3 +55,8 @@ def test_every_real_file_loads_and_lists_show_each_source(
     assert counts["opensanctions"] == {"Company": 11, "Person": 6}  # zala, the active version
     assert counts["opensanctions-senzing"] == {"Person": 1317}
     assert lists["custom-internal"]["entities"] >= 1
+
+
+def test_one_journal_act_loads_on_its_own(tmp_path: Path, data_dir: Path) -> None:
+    [result] = load(tmp_path / "one.db", str(data_dir / "eu/journal_sanctions/32011R0359.csv"))
+    assert result["source"] == "eu-journal" and result["entities"] == 268 + 53

@@ -267,7 +267,7 @@ def cli(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[
 
 def test_mirror_folder_updates_offline(tmp_path: Path, mirror: Path) -> None:
     env = {"SANCTIONS_MIRROR": str(mirror)}
-    code, stdout, stderr = cli(tmp_path, "update", "--json", env=env)
+    code, stdout, stderr = cli(tmp_path, "update", *SOURCES, "--json", env=env)
     assert code == 0, stderr
     run = json.loads(stdout)
     assert set(run) == {"started", "finished", "ok", "results"} and run["ok"] is True
@@ -286,6 +286,13 @@ def test_mirror_folder_updates_offline(tmp_path: Path, mirror: Path) -> None:
     }
     assert results["un-sc"]["files"][0]["url"] == str(mirror / "consolidated.xml")
     assert (tmp_path / "archive").is_dir()  # beside the store by default
+    # A plain update leaves out the derived, licence-restricted OpenSanctions collections.
+    code, stdout, _ = cli(tmp_path, "update", "--json", env=env)
+    plain = {r["source"]: r["status"] for r in json.loads(stdout)["results"]}
+    assert code == 0 and set(plain) == {
+        name for name, info in SOURCES.items() if info.default
+    } == set(SOURCES) - {"eu-journal", "opensanctions", "opensanctions-senzing"}
+    assert set(plain.values()) == {"unchanged"}
     code, stdout, _ = cli(tmp_path, "update", "un-sc", "--json", env=env)
     assert code == 0 and json.loads(stdout)["results"][0]["status"] == "unchanged"
     (mirror / "consolidated.xml").unlink()

@@ -66,7 +66,10 @@ class Settings:
     path: Path | None = None  # the config file read, if any
 
     def source(self, name: str) -> SourceSettings:
-        return self.sources.get(name, SourceSettings())
+        if name in self.sources:
+            return self.sources[name]
+        info = SOURCES.get(name)
+        return SourceSettings(enabled=info.default if info else True)
 
     def downloads(self, info: SourceInfo) -> list[tuple[str, str]]:
         """(file name, where to fetch it) for each file: mirror, else config, else registry."""

@@ -23,7 +23,7 @@ def _file_sha256(path: Path) -> str:
 def input_sha256(inputs: InputSet) -> str:
     """Checksum of a publication's bytes: the file's own sha256 when it is one file."""
     if len(inputs.files) == 1:
-        return _file_sha256(inputs.files["main"])
+        return _file_sha256(next(iter(inputs.files.values())))
     lines = "".join(f"{role}:{_file_sha256(path)}\n" for role, path in sorted(inputs.files.items()))
     return hashlib.sha256(lines.encode()).hexdigest()
 

@@ -24,7 +24,10 @@ def load(
     paths: Annotated[list[Path], typer.Argument(help="List files, or folders holding them.")],
     source: Annotated[
         str | None,
-        typer.Option(help="Source name (ofac-sdn, ofac-cons, un-sc); detected if omitted."),
+        typer.Option(
+            help="Source name (see `sanctions sources`; custom-NAME for your own list); "
+            "detected if omitted."
+        ),
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,

@@ -1,9 +1,10 @@
 """From paths on disk to publications: which format each file is, which files belong together.
 
-Formats are recognised from content, not names: XML by its root element, OFAC's headerless
-CSVs by their column count (12 main, 6 addresses, 5 aliases, 2 remark overflow). Names only
-decide whether an OFAC CSV belongs to the SDN or the consolidated (`cons_*`) set, since the two
-share one layout. A folder is read by the official file names; other files in it are ignored.
+Formats are recognised from content, not names: XML by its root element, JSON lines by the
+keys of the first record, CSV by its header (OFAC's headerless CSVs by their column count:
+12 main, 6 addresses, 5 aliases, 2 remark overflow). Names only decide whether an OFAC CSV
+belongs to the SDN or the consolidated (`cons_*`) set, since the two share one layout. A folder
+is read by the official (downloaded) file names; other files in it are ignored.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ FOLDER_FILES = (
     "UK-Sanctions-List.csv",
     "consolidated.csv",
     "entities.ftm.json",
+    "senzing.json",
+    "xmlFullSanctionsList_1_1.xml",
 )
 # EU Official Journal annexes are one file per act, named by CELEX number (32014R0269.csv).
 FOLDER_PATTERNS = ("3[0-9][0-9][0-9][0-9]R[0-9][0-9][0-9][0-9].csv",)

@@ -21,6 +21,9 @@ class SourceInfo:
     # (file name, official URL) of every file of one publication, in formats[0]; empty when
     # the publisher offers no stable download address (then only `sanctions load` works).
     downloads: tuple[tuple[str, str], ...] = ()
+    # Whether a plain `sanctions update` fetches it. Off for derived or licence-restricted
+    # collections that repeat the official lists (OpenSanctions, its EU journal transcription).
+    default: bool = True
 
 
 def files_at(base: str, *names: str) -> tuple[tuple[str, str], ...]:
@@ -91,6 +94,7 @@ SOURCES: dict[str, SourceInfo] = {
             _EU_JOURNAL + "32014R0269.csv",
             ("eu-journal-csv",),
             files_at(_EU_JOURNAL, *(f"{celex}.csv" for celex in _EU_JOURNAL_ACTS)),
+            default=False,
         ),
         SourceInfo(
             "uk-ofsi",
@@ -123,6 +127,7 @@ SOURCES: dict[str, SourceInfo] = {
             _OPENSANCTIONS + "entities.ftm.json",
             ("ftm-json",),
             files_at(_OPENSANCTIONS, "entities.ftm.json"),
+            default=False,
         ),
         SourceInfo(
             "opensanctions-senzing",
@@ -131,6 +136,7 @@ SOURCES: dict[str, SourceInfo] = {
             _OPENSANCTIONS + "senzing.json",
             ("senzing-json",),
             files_at(_OPENSANCTIONS, "senzing.json"),
+            default=False,
         ),
     )
 }
