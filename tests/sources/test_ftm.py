@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from helpers import entities_by_id
 from sanctions.errors import FormatError, ParseError, SourceError
 from sanctions.model import Address, DateValue, Entity, Identifier, IdKind, Name, NameKind
 from sanctions.sources.base import Publication
@@ -17,18 +18,10 @@ from sanctions.sources.ftm import parse_ftm, parse_senzing
 OS = "opensanctions"
 
 
-def _load(publication: Publication) -> dict[str, Entity]:
-    entities: dict[str, Entity] = {}
-    for entity in publication.entities:
-        assert entity.id not in entities, f"duplicate id {entity.id}"
-        entities[entity.id] = entity
-    return entities
-
-
 @pytest.fixture(scope="module")
 def zala(data_dir: Path) -> tuple[Publication, dict[str, Entity]]:
     publication = parse_ftm(data_dir / OS / "zala.entities.ftm.json")
-    return publication, _load(publication)
+    return publication, entities_by_id(publication)
 
 
 def test_zala_counts(zala: tuple[Publication, dict[str, Entity]]) -> None:
@@ -91,7 +84,7 @@ def test_sanctions_fill_their_targets(zala: tuple[Publication, dict[str, Entity]
 
 def test_t1(data_dir: Path) -> None:
     publication = parse_ftm(data_dir / OS / "t1.entities.ftm.json")
-    entities = _load(publication)
+    entities = entities_by_id(publication)
     assert collections.Counter(e.schema for e in entities.values()) == {
         "Person": 4,
         "Organization": 2,
@@ -225,7 +218,7 @@ def test_refusals(data_dir: Path, tmp_path: Path) -> None:
 
 def test_senzing_us_congress(data_dir: Path) -> None:
     publication = parse_senzing(data_dir / OS / "us_congress_senzing.json")
-    entities = _load(publication)
+    entities = entities_by_id(publication)
     assert len(entities) == 1_317  # 1,319 records; 2 are positions, not people
     assert {e.schema for e in entities.values()} == {"Person"}
     assert publication.warnings == [

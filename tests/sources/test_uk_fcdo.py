@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import entities_by_id
 from sanctions.errors import FormatError, ParseError, SourceError
 from sanctions.model import Address, DateValue, Entity, Identifier, IdKind, Link, Name, NameKind
 from sanctions.sources.base import Publication
@@ -24,24 +25,16 @@ from sanctions.sources.uk_fcdo import parse_uk_fcdo_csv, parse_uk_fcdo_xml
 from sanctions.sources.uk_ofsi import parse_uk_ofsi
 
 
-def _load(publication: Publication) -> dict[str, Entity]:
-    entities: dict[str, Entity] = {}
-    for entity in publication.entities:
-        assert entity.id not in entities, f"duplicate id {entity.id}"
-        entities[entity.id] = entity
-    return entities
-
-
 @pytest.fixture(scope="module")
 def from_csv(fixtures_dir: Path) -> tuple[Publication, dict[str, Entity]]:
     publication = parse_uk_fcdo_csv(fixtures_dir / "uk_fcdo" / "UK_Sanctions_List.csv")
-    return publication, _load(publication)
+    return publication, entities_by_id(publication)
 
 
 @pytest.fixture(scope="module")
 def from_xml(fixtures_dir: Path) -> tuple[Publication, dict[str, Entity]]:
     publication = parse_uk_fcdo_xml(fixtures_dir / "uk_fcdo" / "UK_Sanctions_List.xml")
-    return publication, _load(publication)
+    return publication, entities_by_id(publication)
 
 
 def test_csv_counts(from_csv: tuple[Publication, dict[str, Entity]]) -> None:
@@ -135,7 +128,7 @@ def test_same_targets_as_ofsi(
     from_xml: tuple[Publication, dict[str, Entity]], data_dir: Path
 ) -> None:
     """The OFSI Group ID links a designation to the same target in OFSI's list."""
-    ofsi = _load(parse_uk_ofsi(data_dir / "uk" / "ofsi_conlist_excerpt.csv"))
+    ofsi = entities_by_id(parse_uk_ofsi(data_dir / "uk" / "ofsi_conlist_excerpt.csv"))
     for entity in from_xml[1].values():
         for group in entity.get("ofsiGroupId"):
             if (twin := ofsi.get(f"uk-ofsi:{group}")) is not None:

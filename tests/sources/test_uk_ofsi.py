@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import entities_by_id
 from sanctions.errors import FormatError, ParseError, SourceError
 from sanctions.model import Address, DateValue, Entity, Identifier, IdKind, Name, NameKind
 from sanctions.sources.base import Publication
@@ -15,18 +16,10 @@ from sanctions.sources.uk_ofsi import parse_uk_ofsi, split_values, uk_country, u
 EXCERPT = "uk/ofsi_conlist_excerpt.csv"
 
 
-def _load(publication: Publication) -> dict[str, Entity]:
-    entities: dict[str, Entity] = {}
-    for entity in publication.entities:
-        assert entity.id not in entities, f"duplicate id {entity.id}"
-        entities[entity.id] = entity
-    return entities
-
-
 @pytest.fixture(scope="module")
 def excerpt(data_dir: Path) -> tuple[Publication, dict[str, Entity]]:
     publication = parse_uk_ofsi(data_dir / EXCERPT)
-    return publication, _load(publication)
+    return publication, entities_by_id(publication)
 
 
 # -- the real excerpt -------------------------------------------------------------------------

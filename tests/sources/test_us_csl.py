@@ -9,24 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from helpers import entities_by_id
 from sanctions.errors import FormatError, ParseError, SourceError
 from sanctions.model import Address, DateValue, Entity, Identifier, IdKind, Link, Name, NameKind
 from sanctions.sources.base import Publication
 from sanctions.sources.us_csl import parse_us_csl
 
 
-def _load(publication: Publication) -> dict[str, Entity]:
-    entities: dict[str, Entity] = {}
-    for entity in publication.entities:
-        assert entity.id not in entities, f"duplicate id {entity.id}"
-        entities[entity.id] = entity
-    return entities
-
-
 @pytest.fixture(scope="module")
 def csl(data_dir: Path) -> tuple[Publication, dict[str, Entity]]:
     publication = parse_us_csl(data_dir / "us_csl" / "csl.csv")
-    return publication, _load(publication)
+    return publication, entities_by_id(publication)
 
 
 def test_counts_by_source_list(csl: tuple[Publication, dict[str, Entity]]) -> None:

@@ -145,3 +145,17 @@ def csv_rows(
                 ) from exc
             if any(c.strip() for c in cells):
                 yield line, cells
+
+
+def keyed_rows(
+    path: Path, encoding: str, header: Header, key: str
+) -> Iterator[tuple[int, str, list[str]]]:
+    """(line, key value, cells) of every data row after `header`; the key must be filled."""
+    for line, cells in csv_rows(path, encoding=encoding):
+        if line <= header.line:
+            continue
+        value = header.get(cells, key)
+        header.check_width(line, cells, value or None)
+        if not value:
+            raise ParseError(f"{key} is empty", path=path, line=line, field=key)
+        yield line, value, cells

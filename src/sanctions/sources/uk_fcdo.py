@@ -44,7 +44,7 @@ from lxml import etree
 from ..errors import FormatError, ParseError
 from ..model import Entity, Identifier, IdKind, Link
 from .base import Publication
-from .csvfile import Header, csv_rows, normalise, sniff_encoding
+from .csvfile import Header, csv_rows, keyed_rows, normalise, sniff_encoding
 from .uk_ofsi import (
     Warnings,
     add_address,
@@ -257,13 +257,7 @@ def _csv_entities(
 ) -> Iterator[Entity]:
     designations: dict[str, Entity] = {}
     notes = Warnings()
-    for line, cells in csv_rows(path, encoding=encoding):
-        if line <= header.line:
-            continue
-        unique_id = header.get(cells, "Unique ID")
-        header.check_width(line, cells, unique_id or None)
-        if not unique_id:
-            raise ParseError("Unique ID is empty", path=path, line=line, field="Unique ID")
+    for line, unique_id, cells in keyed_rows(path, encoding, header, "Unique ID"):
         entity = designations.get(unique_id)
         if entity is None:
             kind = header.get(cells, type_column)

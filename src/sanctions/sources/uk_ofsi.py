@@ -32,7 +32,7 @@ from pathlib import Path
 from ..errors import FormatError, ParseError
 from ..model import Address, DateValue, Entity, Identifier, IdKind, NameKind
 from .base import Publication
-from .csvfile import Header, csv_rows, sniff_encoding
+from .csvfile import Header, csv_rows, keyed_rows, sniff_encoding
 from .un_xml import script_of
 from .values import country_code, parse_date
 
@@ -94,13 +94,7 @@ def _entities(
 ) -> Iterator[Entity]:
     groups: dict[str, Entity] = {}
     notes = Warnings()
-    for line, cells in csv_rows(path, encoding=encoding):
-        if line <= header.line:
-            continue
-        group_id = header.get(cells, "Group ID")
-        header.check_width(line, cells, group_id or None)
-        if not group_id:
-            raise ParseError("Group ID is empty", path=path, line=line, field="Group ID")
+    for line, group_id, cells in keyed_rows(path, encoding, header, "Group ID"):
         entity = groups.get(group_id)
         if entity is None:
             group_type = header.get(cells, "Group Type")
