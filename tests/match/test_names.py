@@ -100,3 +100,13 @@ def test_empty_names_score_zero() -> None:
 )
 def test_cross_script_pairs_match(query: str, listed: str) -> None:
     assert compare_names(query, listed).score >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("hangul", "latin"),
+    [("김정은", "Kim Jong Un"), ("김정은", "KIM Jong-un"), ("박지성", "Park Ji Sung")],
+)
+def test_korean_names_match_their_usual_romanization(hangul: str, latin: str) -> None:
+    assert compare_names(hangul, latin, "Person").score >= DEFAULT_THRESHOLD
+    # One syllable off is another person, in either script.
+    assert compare_names("김종은", "김정은", "Person").score < DEFAULT_THRESHOLD

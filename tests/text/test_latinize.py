@@ -87,3 +87,9 @@ def test_number_words_and_initials() -> None:
         "44",
     ]
     assert [t.text for t in analyze_name("A.B.C. Company", "Company").tokens][0] == "abc"
+
+
+def test_hangul_is_romanized_syllable_by_syllable() -> None:
+    assert latinize("김정은") == "gim jeong eun"
+    assert latinize("박지성") == "bak ji seong"
+    assert latinize("이민호") == "yi min ho"  # 이 alone is the family name Lee / Yi

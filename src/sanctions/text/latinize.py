@@ -13,10 +13,12 @@ from functools import lru_cache
 
 from rigour.text import ascii_text
 
+from .hangul import romanize_hangul
 from .resources import arabic_letters
 
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _INITIAL_AIN = re.compile(r"(^|[^\w])ع")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _HEBREW = re.compile(r"[\u0590-\u05ff]")
 # Format characters such as the Persian zero-width non-joiner sit inside one word.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
@@ -61,6 +63,8 @@ def latinize(text: str) -> str:
         # inside a word it is dropped or an apostrophe.
         text = _INITIAL_AIN.sub(r"\1ا", text).translate(arabic_letters())
     text = _JOINERS.sub("", text)
+    if _HANGUL.search(text):
+        text = romanize_hangul(text)
     text = ascii_text(text).lower()
     text = _JOINERS.sub("", text)
     return _NOT_ALNUM.sub(" ", text).strip()
