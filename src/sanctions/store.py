@@ -81,6 +81,18 @@ MIGRATIONS = (
         PRIMARY KEY (source, url)
     ) WITHOUT ROWID;
     """,
+    # 3: API keys of `sanctions serve` (read and written by api/auth.py only). Only a salted
+    # hash of each key is kept; `key_id` is the key's public prefix, to find its row.
+    """
+    CREATE TABLE api_keys (
+        name TEXT PRIMARY KEY,
+        key_id TEXT NOT NULL UNIQUE,
+        salt TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    """,
 )
 
 _BATCH = 1000

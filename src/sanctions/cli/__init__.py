@@ -3,15 +3,15 @@
 No logic lives here beyond presentation. Errors raised on purpose (`SanctionsError`) become a
 one-line message on stderr and exit code 2; screening commands exit 1 when they find hits.
 Commands live in `lists` (loading and browsing list versions), `sources` (downloading:
-update, sources) and `screening` (screen, compare); this module only assembles them into one
-app.
+update, sources), `screening` (screen, compare) and `serve` (serve, keys); this module only
+assembles them into one app.
 """
 
 from __future__ import annotations
 
 import typer
 
-from . import lists, screening, sources
+from . import lists, screening, serve, sources
 
 app = typer.Typer(
     name="sanctions",
@@ -31,6 +31,8 @@ app.command()(sources.update)
 app.command("sources")(sources.sources_command)
 app.command()(screening.screen)
 app.command()(screening.compare)
+app.command()(serve.serve)
+app.add_typer(serve.keys_app)
 
 
 def main() -> None:

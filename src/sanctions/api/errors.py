@@ -1,0 +1,194 @@
+"""One JSON error shape for every failure, and the request body size limit.
+
+    {"ok": false, "error": "one sentence", "errors": [{"field": ..., "message": ...}], "status": N}
+
+Our own errors map to statuses by kind (QueryError 422 naming the field, NotFound 404,
+UsageError 400); FastAPI's validation errors keep the field path; a body that is not JSON
+at all is a 400. Nothing reaches the client as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..errors import NotFound, QueryError, SanctionsError, SourceError, UsageError
+
+log = logging.getLogger("sanctions.api")
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, raised by routes for cases our error tree lacks."""
+
+    def __init__(self, status: int, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.field = status, message, field
+
+
+def error_body(status: int, message: str, errors: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    return {"ok": False, "error": message, "errors": list(errors), "status": status}
+
+
+def error_response(
+    status: int, message: str, errors: Sequence[dict[str, Any]] = (), **headers: str
+) -> JSONResponse:
+    return JSONResponse(error_body(status, message, errors), status_code=status, headers=headers)
+
+
+def _field_path(loc: Sequence[Any]) -> str:
+    # ("body", "queries", 3, "name") -> "queries[3].name"; the "body"/"query" prefix is noise.
+    parts = list(loc[1:] if loc and loc[0] in ("body", "query", "path") else loc)
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "body"
+
+
+def _validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = []
+    for item in exc.errors():
+        if item.get("type") == "json_invalid":
+            ctx = item.get("ctx") or {}
+            detail = ctx.get("error", "invalid JSON")
+            return error_response(
+                400,
+                f"the request body is not valid JSON: {detail}",
+                [{"field": "body", "message": str(detail)}],
+            )
+        field = _field_path(item.get("loc", ()))
+        message = item.get("msg", "invalid")
+        content_type = request.headers.get("content-type", "")
+        if field == "body" and "json" not in content_type and "multipart" not in content_type:
+            message = f"send a JSON body with 'Content-Type: application/json' ({message})"
+        errors.append({"field": field, "message": message})
+    first = errors[0] if errors else {"field": "body", "message": "invalid request"}
+    return error_response(422, f"{first['field']}: {first['message']}", errors)
+
+
+def _sanctions(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, SanctionsError)
+    message = " ".join(str(exc).splitlines())
+    field = getattr(exc, "field", None)
+    if isinstance(exc, NotFound):
+        status = 404
+    elif isinstance(exc, QueryError | SourceError):
+        status = 422
+    elif isinstance(exc, UsageError):
+        status = 400
+    else:
+        status = 500
+    errors = [{"field": field, "message": getattr(exc, "message", message)}]
+    return error_response(status, message, errors)
+
+
+def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    return error_response(
+        exc.status, exc.message, [{"field": exc.field, "message": exc.message}], **headers
+    )
+
+
+def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    message = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
+    if exc.status_code == 404 and message == "Not Found":
+        message = f"no endpoint {request.method} {request.url.path}; see /docs"
+    field = "body" if exc.status_code == 413 else None
+    return error_response(exc.status_code, message, [{"field": field, "message": message}])
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return error_response(500, f"internal error ({type(exc).__name__}); see the server log")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(SanctionsError, _sanctions)
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+class BodyLimit:
+    """413 for request bodies over a limit: `upload_limit` for upload paths, else `limit`.
+
+    Checks Content-Length up front and counts streamed (chunked) bodies as they arrive.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, limit: int, upload_limit: int, upload_prefix: str = "/v1/batches"
+    ) -> None:
+        self.app, self.limit, self.upload_limit = app, limit, upload_limit
+        self.upload_prefix = upload_prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        upload = scope["path"].startswith(self.upload_prefix)
+        limit = self.upload_limit if upload else self.limit
+        what = "an upload" if upload else "a request body"
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._reject(scope, receive, send, int(declared), limit, what)
+            return
+        seen = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _TooLarge(seen, _too_large_message(what, seen, limit, streamed=True))
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _TooLarge as exc:
+            if not started:
+                response = error_response(
+                    413, str(exc.detail), [{"field": "body", "message": str(exc.detail)}]
+                )
+                await response(scope, receive, send)
+
+    @staticmethod
+    async def _reject(
+        scope: Scope, receive: Receive, send: Send, size: int, limit: int, what: str
+    ) -> None:
+        message = _too_large_message(what, size, limit)
+        response = error_response(413, message, [{"field": "body", "message": message}])
+        await response(scope, receive, send)
+
+
+class _TooLarge(HTTPException):
+    # An HTTPException, so FastAPI's body parsing passes it through instead of making it a 400.
+    def __init__(self, size: int, message: str) -> None:
+        super().__init__(413, message)
+        self.size = size
+
+
+def _too_large_message(what: str, size: int, limit: int, streamed: bool = False) -> str:
+    amount = f"more than {limit:,} bytes" if streamed else f"{size:,} bytes"
+    return f"{what} of {amount} is over the limit of {limit:,} bytes ({limit / 2**20:g} MiB)"
+
+
+__all__ = ["ApiError", "BodyLimit", "error_body", "error_response", "install_error_handlers"]

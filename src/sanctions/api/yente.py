@@ -1,0 +1,227 @@
+"""`POST /match/{dataset}`: yente's match API, so existing yente clients work unchanged.
+
+Request and response mirror yente's `EntityMatchQuery` / `EntityMatchResponse` field for
+field (yente/data/common.py): query entities in FtM form keyed by the caller's own ids;
+per key `status`, `results` (scored FtM entities with `score`, `match`, `features`),
+`total` and the `query` echoed; plus `matcher` and `limit`. `explanations` is our addition
+per result: which listed name matched which query name, and why each feature counted.
+
+A query entity becomes one `Query` per name (name and alias values); the best score of an
+entity over those names is its score. Other properties use their first value.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi import Query as Param
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import QueryError
+from ..match.compare import DEFAULT_THRESHOLD
+from ..model import SCHEMAS
+from ..screen import Hit, Query
+from .errors import ApiError
+from .models import MAX_QUERIES, ErrorResponse
+from .routes import api_state, require_key
+
+# yente's defaults: 5 results per query, at most 500.
+MATCH_PAGE = 5
+MAX_MATCHES = 500
+_ID_PROPS = (
+    "idNumber",
+    "passportNumber",
+    "registrationNumber",
+    "imoNumber",
+    "taxNumber",
+    "innCode",
+    "ogrnCode",
+    "swiftBic",
+    "leiCode",
+    "vatCode",
+)
+_COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction", "mainCountry")
+_FEATURES = {
+    "name": "Similarity of the best listed name to the query name (0-1).",
+    "birth_date": "Added to the score when the birth date agrees; subtracted when it conflicts.",
+    "country": "Added when nationality/country agrees; subtracted when it conflicts.",
+    "gender": "Subtracted when the gender conflicts.",
+    "identifier": "An identical passport, IMO or registration number sets a score floor.",
+}
+
+router = APIRouter(
+    tags=["Matching (yente)"],
+    dependencies=[Depends(require_key)],
+    responses={s: {"model": ErrorResponse} for s in (400, 401, 404, 413, 422, 503)},
+)
+
+
+class EntityExample(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str | None = Field(None, examples=["my-entity-id"])
+    schema_: str = Field(..., alias="schema", examples=["Person"])
+    properties: dict[str, str | list[Any]] = Field(..., examples=[{"name": ["John Doe"]}])
+
+
+class EntityMatchQuery(BaseModel):
+    weights: dict[str, float] = Field({}, description="Accepted for yente clients; ignored.")
+    config: dict[str, Any] = Field({}, description="Accepted for yente clients; ignored.")
+    queries: dict[str, EntityExample]
+
+
+def _values(example: EntityExample, *props: str) -> list[str]:
+    out: list[str] = []
+    for prop in props:
+        raw = example.properties.get(prop, [])
+        for value in [raw] if isinstance(raw, str) else raw:
+            text = str(value).strip() if value is not None else ""
+            if text and text not in out:
+                out.append(text)
+    return out
+
+
+def _queries(key: str, example: EntityExample) -> list[Query]:
+    if example.schema_ not in SCHEMAS:
+        raise ApiError(
+            400,
+            f"query {key!r}: schema {example.schema_!r} cannot be screened; "
+            f"expected one of {', '.join(SCHEMAS)}",
+            f"queries.{key}.schema",
+        )
+    names = _values(example, "name", "alias", "previousName", "weakAlias")
+    if not names:
+        raise ApiError(400, f"query {key!r} has no name to match", f"queries.{key}.properties.name")
+    first = {
+        "birth_date": next(iter(_values(example, "birthDate")), None),
+        "country": next(iter(_values(example, *_COUNTRY_PROPS)), None),
+        "gender": next(iter(_values(example, "gender")), None),
+        "id_number": next(iter(_values(example, *_ID_PROPS)), None),
+    }
+    return [Query(name=name, schema=example.schema_, id=example.id, **first) for name in names]
+
+
+@router.post("/match/{dataset}", summary="Query by example matcher (yente-compatible)")
+def match(
+    dataset: str,
+    body: EntityMatchQuery,
+    request: Request,
+    limit: int = Param(MATCH_PAGE, ge=1, le=MAX_MATCHES, title="Number of results to return"),
+    threshold: float = Param(
+        DEFAULT_THRESHOLD, ge=0.0, le=1.0, title="Score at which a result is a match"
+    ),
+    cutoff: float = Param(0.5, ge=0.0, le=1.0, title="Lowest score returned at all"),
+    algorithm: str = Param("sanctions", title="Accepted for yente clients; ignored"),
+    include_dataset: Annotated[
+        list[str] | None, Param(title="Only results from these lists")
+    ] = None,
+    exclude_dataset: Annotated[list[str] | None, Param(title="No results from these lists")] = None,
+    exclude_schema: Annotated[list[str] | None, Param(title="No results of these schemas")] = None,
+) -> dict[str, Any]:
+    """Match FtM query entities against one list (`{dataset}` = a source name such as
+    `ofac-sdn`) or all of them (`default`). Body and response follow yente's /match."""
+    loaded = api_state(request).ready()
+    screener = loaded.screener
+    if dataset == "default":
+        lists: set[str] | None = None
+    elif dataset in screener.versions:
+        lists = {dataset}
+    else:
+        known = ", ".join(["default", *sorted(screener.versions)])
+        raise ApiError(404, f"no dataset {dataset!r}; expected one of {known}", "dataset")
+    exclude_schema = exclude_schema or []
+    if include_dataset:
+        lists = (lists if lists is not None else set(screener.versions)) & set(include_dataset)
+    if exclude_dataset:
+        lists = (lists if lists is not None else set(screener.versions)) - set(exclude_dataset)
+    if len(body.queries) > MAX_QUERIES:
+        raise ApiError(
+            413, f"{len(body.queries):,} queries; the limit is {MAX_QUERIES:,}", "queries"
+        )
+    if not body.queries:
+        raise ApiError(400, "No queries provided.", "queries")
+    cutoff = min(cutoff, threshold)
+    responses = {}
+    for key, example in body.queries.items():
+        best: dict[str, Hit] = {}
+        for query in _queries(key, example):
+            try:
+                hits = screener.screen(
+                    query,
+                    threshold=cutoff,
+                    limit=limit + len(exclude_schema) * limit,
+                    lists=sorted(lists) if lists is not None else None,
+                )
+            except QueryError as exc:
+                field = f"queries.{key}.properties.{_FTM_FIELD.get(exc.field or '', 'name')}"
+                raise ApiError(400, f"query {key!r}: {exc.message}", field) from None
+            for hit in hits:
+                if hit.schema in exclude_schema:
+                    continue
+                if hit.entity_id not in best or hit.score > best[hit.entity_id].score:
+                    best[hit.entity_id] = hit
+        ranked = sorted(best.values(), key=lambda h: (-h.score, h.entity_id))
+        responses[key] = {
+            "status": 200,
+            "results": [_result(loaded.by_id, hit, threshold) for hit in ranked[:limit]],
+            "total": {"value": len(ranked), "relation": "eq"},
+            "query": {
+                "id": example.id,
+                "schema": example.schema_,
+                "properties": {k: _as_list(v) for k, v in example.properties.items()},
+            },
+        }
+    request.app.state.metrics.queries.inc(len(responses))
+    return {
+        "responses": responses,
+        "matcher": {
+            name: {"description": text, "coefficient": 1.0, "url": None}
+            for name, text in _FEATURES.items()
+        },
+        "limit": limit,
+    }
+
+
+_FTM_FIELD = {
+    "name": "name",
+    "birth_date": "birthDate",
+    "country": "nationality",
+    "gender": "gender",
+    "schema": "schema",
+}
+
+
+def _as_list(value: str | list[Any]) -> list[Any]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _result(by_id: dict[str, Any], hit: Hit, threshold: float) -> dict[str, Any]:
+    entity = by_id.get(hit.entity_id)
+    ftm = entity.to_ftm() if entity is not None else {"properties": {}, "datasets": hit.datasets}
+    explanation = hit.explanation
+    return {
+        "id": hit.entity_id,
+        "caption": hit.caption,
+        "schema": hit.schema,
+        "properties": ftm["properties"],
+        "datasets": ftm["datasets"],
+        "referents": [],
+        "target": True,
+        "first_seen": None,
+        "last_seen": None,
+        "last_change": None,
+        "score": round(hit.score, 4),
+        "features": dict(explanation.get("features", {})),
+        "match": hit.score >= threshold,
+        "explanations": {
+            "query_name": hit.query_name,
+            "matched_name": hit.matched_name,
+            "matched_kind": hit.matched_kind,
+            "name": explanation.get("name", {}),
+            "notes": explanation.get("notes", []),
+        },
+    }
+
+
+__all__ = ["EntityExample", "EntityMatchQuery", "router"]

@@ -1,0 +1,120 @@
+"""`sanctions serve` (the HTTP API under uvicorn) and `sanctions keys` (its API keys)."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from ..errors import UsageError
+from .common import DbOption, JsonOption, db_path, err, handles_errors, open_store, out, print_json
+
+keys_app = typer.Typer(
+    name="keys",
+    help="Create, revoke and list the API keys of `sanctions serve`.",
+    no_args_is_help=True,
+)
+
+
+@handles_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes; each holds its own index.")
+    ] = 1,
+    no_auth: Annotated[
+        bool, typer.Option("--no-auth", help="Serve without API keys (local use only).")
+    ] = False,
+    reload_every: Annotated[
+        float,
+        typer.Option(min=0, help="Seconds between checks for newer list versions (0: never)."),
+    ] = 60.0,
+    max_body_mb: Annotated[
+        float, typer.Option("--max-body-mb", min=0.001, help="Largest JSON request body, MiB.")
+    ] = 5.0,
+    max_upload_mb: Annotated[
+        float, typer.Option("--max-upload-mb", min=0.001, help="Largest batch upload, MiB.")
+    ] = 200.0,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    db: DbOption = None,
+) -> None:
+    """Serve the HTTP API (screening, yente /match, batches, lists). See docs/api.md."""
+    import uvicorn
+
+    path = db_path(db)
+    if not path.exists():
+        raise UsageError(f"{path}: no store here; load lists first with `sanctions load`")
+    # Settings travel by environment so that every worker process builds the same app.
+    os.environ["SANCTIONS_DB"] = str(path)
+    os.environ["SANCTIONS_API_NO_AUTH"] = "1" if no_auth else "0"
+    os.environ["SANCTIONS_API_RELOAD_EVERY"] = str(reload_every)
+    os.environ["SANCTIONS_API_MAX_BODY"] = str(int(max_body_mb * 2**20))
+    os.environ["SANCTIONS_API_MAX_UPLOAD"] = str(int(max_upload_mb * 2**20))
+    if no_auth:
+        err.print("[yellow]warning:[/] serving without API keys (--no-auth)")
+    uvicorn.run(
+        "sanctions.api.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+    )
+
+
+@keys_app.command("create")
+@handles_errors
+def keys_create(
+    name: Annotated[str, typer.Argument(help="Who or what the key is for.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Create an API key and print it once: only a salted hash of it is stored."""
+    from ..api.auth import create_key
+
+    with open_store(db) as store:
+        key = create_key(store, name)
+    if as_json:
+        print_json({"name": name, "key": key})
+    else:
+        out.print(key, highlight=False, soft_wrap=True)
+        err.print(f"API key {name!r} created; it is shown only this once.")
+
+
+@keys_app.command("revoke")
+@handles_errors
+def keys_revoke(
+    name: Annotated[str, typer.Argument(help="The key's name.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Revoke an API key: every server on this store refuses it from now on."""
+    from ..api.auth import revoke_key
+
+    with open_store(db) as store:
+        info = revoke_key(store, name)
+    if as_json:
+        print_json(info.to_json())
+    else:
+        out.print(f"revoked {name!r} ({info.revoked_at})", highlight=False)
+
+
+@keys_app.command("list")
+@handles_errors
+def keys_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """API keys by name: id prefix, created, revoked. Never the keys themselves."""
+    from rich.table import Table
+
+    from ..api.auth import list_keys
+
+    with open_store(db) as store:
+        keys = list_keys(store)
+    if as_json:
+        print_json([k.to_json() for k in keys])
+        return
+    table = Table("name", "key id", "created", "revoked")
+    for k in keys:
+        table.add_row(k.name, f"sk_{k.key_id}_…", k.created_at, k.revoked_at or "")
+    out.print(table)
