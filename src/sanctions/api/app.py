@@ -11,6 +11,7 @@ kept between requests but the store, so replicas can run side by side against on
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import threading
@@ -100,6 +101,12 @@ class ApiState:
             loaded = Loaded(screener, {e.id: e for e in screener.index.entities})
             self.current = loaded  # the swap: requests already running keep their Loaded
             self.load_error = None
+            # Move the index out of the cyclic collector's sight: otherwise each full
+            # collection walks millions of index objects and stalls requests for hundreds of
+            # ms. A replaced index is still freed by reference counting once no request
+            # holds it (it has no reference cycles).
+            gc.collect()
+            gc.freeze()
             log.info(
                 "index loaded: %s in %.1f s",
                 ", ".join(f"{s} v{v}" for s, v in screener.versions.items()),

@@ -90,8 +90,11 @@ def check_lists(screener: Screener, lists: list[str] | None) -> list[str] | None
 
 
 @v1.post("/screen", response_model=ScreenResponse, tags=["Screening"])
-def screen(body: ScreenRequest, request: Request) -> ScreenResponse:
+async def screen(body: ScreenRequest, request: Request) -> ScreenResponse:
     """Screen one query (fields at the top level) or many (`queries`, at most 1,000).
+
+    Runs on the event loop, not the thread pool: screening is CPU-bound and short (about a
+    millisecond a name), and handing it to threads only adds switching under the GIL.
 
     One query: an unusable field is a 422 naming it. Many: each result carries either its
     hits or its own error, so one bad row does not spoil the rest.

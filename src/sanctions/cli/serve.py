@@ -61,6 +61,9 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
+        # Per-request access lines cost more than a screening; errors are still logged, and
+        # /metrics counts every request.
+        access_log=False,
     )
 
 
