@@ -174,3 +174,15 @@ def test_entity_round_trips_through_the_store(store: Store) -> None:
     entity.add_name("Ильхам Алиев", NameKind.ORIGINAL, "ru")
     store.load(publication([entity]), sha256="v1")
     assert store.entity("test:1") == entity
+
+
+def test_a_load_that_would_remove_most_of_a_list_can_be_refused(store: Store) -> None:
+    store.load(publication([person(n, f"N{n}") for n in range(10)]), sha256="full")
+    shrunk = [person(n, f"N{n}") for n in range(3)]  # as if the file were cut after 3 rows
+    with pytest.raises(ParseError, match="would remove 7 of the 10 entities"):
+        store.load(publication(shrunk), sha256="cut", max_removed_share=0.5)
+    assert store.lists()[0].entities == 10  # the full version stays active
+    # Within the allowance, or without a guard (a deliberate `sanctions load`), it loads.
+    keep = [person(n, f"N{n}") for n in range(6)]
+    assert store.load(publication(keep), sha256="ok", max_removed_share=0.5).status == "loaded"
+    assert store.load(publication(shrunk), sha256="cut").version.entities == 3

@@ -163,6 +163,23 @@ def test_changed_file_becomes_a_new_version(
     assert [r.status for r in server.requests] == [304] * 4
 
 
+def test_a_file_cut_at_a_row_boundary_is_refused_as_a_shrunken_list(
+    db: Path, server: ListServer, archive_dir: Path
+) -> None:
+    # A server that drops the connection without a Content-Length can hand over a CSV cut
+    # cleanly between two rows: it parses, but would delete most of the list.
+    full = server.files["sdn.csv"]
+    cut = full[: full.index(b"\n", len(full) // 10) + 1]
+    server.files["sdn.csv"] = cut
+    result = update(db, settings(server, archive_dir), ["ofac-sdn"])
+    sdn = by_source(result)["ofac-sdn"]
+    assert sdn["status"] == "failed" and "refused as a likely truncated file" in sdn["error"]
+    with Store(db) as store:
+        assert [v.version for v in store.versions("ofac-sdn")] == [1]
+        active = {v.source: v.entities for v in store.lists()}
+        assert active["ofac-sdn"] == 13821
+
+
 FAULTS = {
     "500": ("HTTP 500 Internal Server Error (after 3 attempts)", 3),
     "slow": ("read timed out (after 3 attempts)", 3),

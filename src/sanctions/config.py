@@ -8,6 +8,7 @@ directory (`~/.config/sanctions/` on Linux) when it exists:
     retries = 3             # attempts per file, in total
     backoff = 1.0           # seconds before the second attempt; doubles each time
     max_bytes = "200 MiB"   # per file; a bigger file is aborted while streaming
+    max_removed_share = 0.5 # refuse an update that would remove over half of a list
     mirror = "/srv/lists"   # or an http(s) base URL; SANCTIONS_MIRROR overrides it
     archive = "/srv/archive"  # raw-file archive; SANCTIONS_ARCHIVE overrides it
 
@@ -49,6 +50,8 @@ class FetchSettings:
     max_backoff: float = 60.0
     max_bytes: int = 200 * MiB
     user_agent: str = "sanctions-list-updater/0.1"
+    # An update that would remove more than this share of a list's entities is refused.
+    max_removed_share: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ def _from_toml(data: dict[str, Any], path: Path) -> Settings:
     _check_keys(
         fetch,
         {"timeout", "connect_timeout", "read_timeout", "retries", "backoff", "max_backoff"}
-        | {"max_bytes", "user_agent", "mirror", "archive"},
+        | {"max_bytes", "user_agent", "mirror", "archive", "max_removed_share"},
         where,
     )
     defaults = FetchSettings()
@@ -194,6 +197,10 @@ def _from_toml(data: dict[str, Any], path: Path) -> Settings:
         max_backoff=_number(fetch.get("max_backoff", defaults.max_backoff), f"{where} max_backoff"),
         max_bytes=parse_size(fetch.get("max_bytes", defaults.max_bytes), f"{where} max_bytes"),
         user_agent=_string(fetch.get("user_agent", defaults.user_agent), f"{where} user_agent"),
+        max_removed_share=_number(
+            fetch.get("max_removed_share", defaults.max_removed_share),
+            f"{where} max_removed_share",
+        ),
     )
     if timeout is not None:
         _number(timeout, f"{where} timeout")

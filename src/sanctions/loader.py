@@ -35,6 +35,7 @@ def load_paths(
     source: str | None = None,
     on_start: Callable[[InputSet], None] | None = None,
     on_entity: Callable[[int], None] | None = None,
+    max_removed_share: float | None = None,
 ) -> list[LoadResult]:
     """Load every publication found in `paths`, each as its own all-or-nothing version.
 
@@ -47,5 +48,12 @@ def load_paths(
         if on_start is not None:
             on_start(inputs)
         publication = open_publication(inputs)
-        results.append(store.load(publication, sha256=input_sha256(inputs), on_entity=on_entity))
+        results.append(
+            store.load(
+                publication,
+                sha256=input_sha256(inputs),
+                on_entity=on_entity,
+                max_removed_share=max_removed_share,
+            )
+        )
     return results

@@ -146,6 +146,20 @@ def _serialize(entity: Entity) -> tuple[str, str]:
     return data, hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+def _refuse_shrinking(
+    publication: Publication, current: VersionInfo, removed: int, max_share: float
+) -> None:
+    """A download cut at a row boundary parses cleanly as a much smaller list: refuse it."""
+    if current.entities and removed > max_share * current.entities:
+        raise ParseError(
+            f"would remove {removed:,} of the {current.entities:,} entities of version "
+            f"{current.version} ({removed / current.entities:.0%}, over the "
+            f"{max_share:.0%} allowed); refused as a likely truncated file. If the list really "
+            "shrank, load it by hand with `sanctions load`",
+            path=publication.files[0],
+        )
+
+
 def changed_properties(old: Entity, new: Entity) -> list[str]:
     """FtM property names whose set of values differs (plus "schema" when that changed)."""
     before, after = old.to_ftm()["properties"], new.to_ftm()["properties"]
@@ -207,6 +221,7 @@ class Store:
         *,
         sha256: str,
         on_entity: Callable[[int], None] | None = None,
+        max_removed_share: float | None = None,
     ) -> LoadResult:
         """Store a publication as a new active version, unless its bytes equal the active one.
 
@@ -241,6 +256,8 @@ class Store:
                 raise ParseError("publication holds no entities", path=publication.files[0])
             self._resolve_links(conn, version_id)
             diff = self._diff(current.version if current else None, seq, source, conn)
+            if current is not None and max_removed_share is not None:
+                _refuse_shrinking(publication, current, len(diff.removed), max_removed_share)
             conn.execute(
                 "UPDATE versions SET published = ?, entity_count = ?, schema_counts = ?, "
                 "added = ?, removed = ?, changed = ?, warnings = ? WHERE id = ?",

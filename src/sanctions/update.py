@@ -229,7 +229,13 @@ class _Updater:
             warnings = []
         else:
             self.listener.loading(name)
-            [loaded] = load_paths(self.store, paths, source=name, on_entity=self.listener.entities)
+            [loaded] = load_paths(
+                self.store,
+                paths,
+                source=name,
+                on_entity=self.listener.entities,
+                max_removed_share=self.settings.fetch.max_removed_share,
+            )
             status, version = loaded.status, loaded.version
             unchanged = loaded.status == "unchanged"
             added, removed, changed = (
