@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 from ..errors import FormatError, ParseError, SourceError
@@ -159,3 +160,14 @@ def keyed_rows(
         if not value:
             raise ParseError(f"{key} is empty", path=path, line=line, field=key)
         yield line, value, cells
+
+
+def read_header(path: Path, required: Iterable[str], *, hint: str) -> Header:
+    """The first row of a CSV file as its header, with the `required` columns present."""
+    with closing(csv_rows(path)) as rows:
+        first = next(rows, None)
+    if first is None:
+        raise ParseError("file is empty", path=path)
+    header = Header(path, *first)
+    header.require(required, hint=hint)
+    return header

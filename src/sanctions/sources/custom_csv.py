@@ -47,14 +47,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import closing
 from datetime import date
 from pathlib import Path
 
 from ..errors import ParseError, UsageError
 from ..model import PARTIAL_DATE, SCHEMAS, DateValue, Entity, Identifier, IdKind, NameKind
 from .base import Publication
-from .csvfile import Header, csv_rows
+from .csvfile import Header, csv_rows, read_header
 from .values import country_code
 
 FORMAT = "custom-csv"
@@ -68,12 +67,7 @@ def parse_custom_csv(path: Path, *, source: str) -> Publication:
     if not source.startswith("custom-") or source == "custom-":
         raise UsageError(f"source {source!r}: a custom list's name must look like custom-<list>")
     path = Path(path)
-    with closing(csv_rows(path)) as rows:
-        first = next(rows, None)
-        if first is None:
-            raise ParseError("file is empty", path=path)
-        header = Header(path, *first)
-    header.require(REQUIRED, hint="not a custom watchlist CSV?")
+    header = read_header(path, REQUIRED, hint="not a custom watchlist CSV?")
     publication = Publication(source=source, format=FORMAT, files=[path], entities=iter(()))
     unknown = [name for name in header.names if name and name not in COLUMNS]
     if unknown:

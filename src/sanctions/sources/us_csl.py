@@ -28,13 +28,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 from ..errors import ParseError
 from ..model import Address, Entity, Identifier, IdKind, Link, NameKind
 from .base import Publication
-from .csvfile import Header, csv_rows
+from .csvfile import Header, csv_rows, read_header
 from .ofac_xml import id_kind
 from .values import country_code, parse_date, parse_date_value
 
@@ -74,12 +73,7 @@ def parse_us_csl(path: Path, *, source: str = "us-csl") -> Publication:
     """Read consolidated.csv; the header is checked now (FormatError naming a missing
     column), the rows while iterating (ParseError naming line, record and field)."""
     path = Path(path)
-    with closing(csv_rows(path)) as rows:
-        first = next(rows, None)
-    if first is None:
-        raise ParseError("file is empty", path=path)
-    header = Header(path, *first)
-    header.require(REQUIRED, hint="not a trade.gov Consolidated Screening List CSV?")
+    header = read_header(path, REQUIRED, hint="not a trade.gov Consolidated Screening List CSV?")
     publication = Publication(source=source, format=FORMAT, files=[path], entities=iter(()))
     publication.entities = _entities(path, header, source, publication)
     return publication
