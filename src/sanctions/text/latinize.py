@@ -65,6 +65,7 @@ def latinize(text: str) -> str:
     text = _JOINERS.sub("", text)
     if _HANGUL.search(text):
         text = romanize_hangul(text)
-    text = ascii_text(text).lower()
+    # Most listed names are plain ASCII already: skip the transliterator for them.
+    text = (text if text.isascii() else ascii_text(text)).lower()
     text = _JOINERS.sub("", text)
     return _NOT_ALNUM.sub(" ", text).strip()
