@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -75,6 +76,15 @@ class ApiServer:
         self.process = subprocess.Popen(
             command, stdout=self._log, stderr=subprocess.STDOUT, env=env
         )
+
+    @classmethod
+    def running(cls, db: Path, *args: str) -> Iterator[ApiServer]:
+        """A ready server for a fixture to yield; stopped when the fixture ends."""
+        api = cls(db, *args, log=db.with_suffix(".log"))
+        try:
+            yield api.wait_ready()
+        finally:
+            api.stop()
 
     def wait_ready(self) -> ApiServer:
         deadline = time.monotonic() + START_TIMEOUT

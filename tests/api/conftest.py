@@ -23,11 +23,7 @@ def server_db(tmp_path_factory: pytest.TempPathFactory, base_store: Path) -> Pat
 @pytest.fixture(scope="module")
 def server(server_db: Path) -> Iterator[ApiServer]:
     """A server that requires API keys, over this module's own copy of the store."""
-    api = ApiServer(server_db, "--max-body-mb", "1", log=server_db.with_suffix(".log"))
-    try:
-        yield api.wait_ready()
-    finally:
-        api.stop()
+    yield from ApiServer.running(server_db, "--max-body-mb", "1")
 
 
 @pytest.fixture(scope="module")

@@ -29,11 +29,7 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def server(server_db: Path) -> Iterator[ApiServer]:
-    api = ApiServer(server_db, "--max-upload-mb", "0.05", log=server_db.with_suffix(".log"))
-    try:
-        yield api.wait_ready()
-    finally:
-        api.stop()
+    yield from ApiServer.running(server_db, "--max-upload-mb", "0.05")
 
 
 def _csv(rows: list[tuple[str, ...]]) -> bytes:

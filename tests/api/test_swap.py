@@ -20,13 +20,7 @@ ADDED_NAME = "Isel Aneli Suniga Morfin"
 @pytest.fixture(scope="module")
 def server(server_db: Path) -> Iterator[ApiServer]:
     # No periodic checks: only POST /v1/admin/reload swaps, so the test knows when.
-    api = ApiServer(
-        server_db, "--no-auth", "--reload-every", "0", log=server_db.with_suffix(".log")
-    )
-    try:
-        yield api.wait_ready()
-    finally:
-        api.stop()
+    yield from ApiServer.running(server_db, "--no-auth", "--reload-every", "0")
 
 
 def test_swap_while_requests_run(server: ApiServer, server_db: Path, data_dir: Path) -> None:

@@ -111,14 +111,19 @@ COPIED = (
 SANCTION_FACTS = ("program", "programId", "listingDate", "startDate", "authority")
 
 
-def parse_ftm(path: Path, *, source: str = "opensanctions") -> Publication:
-    """Read an FtM entities file; the first entity is checked now, the rest while iterating."""
-    path = Path(path)
+def _first_record(path: Path) -> tuple[int, dict[str, Any]]:
+    """(line, record) of the file's first JSON record, checked before streaming the rest."""
     with closing(_records(path)) as records:
         first = next(records, None)
     if first is None:
         raise ParseError("file is empty", path=path)
-    line, record = first
+    return first
+
+
+def parse_ftm(path: Path, *, source: str = "opensanctions") -> Publication:
+    """Read an FtM entities file; the first entity is checked now, the rest while iterating."""
+    path = Path(path)
+    line, record = _first_record(path)
     if "schema" not in record and "RECORD_ID" in record:
         raise FormatError("a Senzing export, not FtM entities (use parse_senzing)", path=path)
     _check(path, line, record)
@@ -300,11 +305,7 @@ SENZING_IDS = {
 def parse_senzing(path: Path, *, source: str = "opensanctions-senzing") -> Publication:
     """Read an OpenSanctions Senzing export (JSON Lines); the first record is checked now."""
     path = Path(path)
-    with closing(_records(path)) as records:
-        first = next(records, None)
-    if first is None:
-        raise ParseError("file is empty", path=path)
-    _senzing_check(path, *first)
+    _senzing_check(path, *_first_record(path))
     publication = Publication(source=source, format=SENZING_FORMAT, files=[path], entities=iter(()))
     publication.entities = _senzing_entities(path, source, publication)
     return publication
