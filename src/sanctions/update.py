@@ -20,11 +20,11 @@ from typing import Any
 from .config import Settings
 from .errors import SanctionsError, SourceError, UsageError
 from .fetch import Fetcher, FetchError, archive, archive_path, file_sha256
-from .fetch_state import FetchState, FileState, now_iso
 from .loader import input_sha256, load_paths
 from .sources.detect import plan_inputs, sniff
 from .sources.registry import SOURCES, SourceInfo, get_source
 from .store import Store, VersionInfo
+from .store.fetch_state import FetchState, FileState, now_iso
 
 
 @dataclass

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from sanctions.api.auth import create_key, revoke_key
+from sanctions.auth import create_key, revoke_key
 from sanctions.loader import load_paths
 from sanctions.store import Store
 

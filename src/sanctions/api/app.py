@@ -23,10 +23,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from ..auth import KeyChecker
 from ..model import Entity
 from ..screen import Screener
 from ..store import Store
-from .auth import KeyChecker
 from .errors import ApiError, BodyLimit, install_error_handlers
 from .metrics import Metrics, MetricsMiddleware
 

@@ -12,10 +12,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ..auth import bearer_key
 from ..errors import QueryError
 from ..screen import Screener
 from .app import ApiState, Loaded
-from .auth import bearer_key
 from .errors import ApiError
 from .metrics import CONTENT_TYPE
 from .models import (

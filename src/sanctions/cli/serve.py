@@ -75,7 +75,7 @@ def keys_create(
     as_json: JsonOption = False,
 ) -> None:
     """Create an API key and print it once: only a salted hash of it is stored."""
-    from ..api.auth import create_key
+    from ..auth import create_key
 
     with open_store(db) as store:
         key = create_key(store, name)
@@ -94,7 +94,7 @@ def keys_revoke(
     as_json: JsonOption = False,
 ) -> None:
     """Revoke an API key: every server on this store refuses it from now on."""
-    from ..api.auth import revoke_key
+    from ..auth import revoke_key
 
     with open_store(db) as store:
         info = revoke_key(store, name)
@@ -110,7 +110,7 @@ def keys_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """API keys by name: id prefix, created, revoked. Never the keys themselves."""
     from rich.table import Table
 
-    from ..api.auth import list_keys
+    from ..auth import list_keys
 
     with open_store(db) as store:
         keys = list_keys(store)

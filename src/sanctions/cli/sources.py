@@ -15,8 +15,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..config import Settings, load_settings, parse_duration
-from ..fetch_state import FetchState
 from ..sources.registry import SOURCES
+from ..store.fetch_state import FetchState
 from ..update import Listener, RunResult, run_every, run_update, select_sources
 from .common import DbOption, JsonOption, db_path, err, handles_errors, open_store, out, print_json
 

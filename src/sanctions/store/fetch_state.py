@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .store import Store
+from .versions import Store
 
 
 def now_iso() -> str:
@@ -52,7 +52,7 @@ class FetchState:
         self.store = store
 
     def file(self, source: str, url: str) -> FileState | None:
-        row = self.store.conn.execute(
+        row = self.store.db.execute(
             "SELECT source, url, name, etag, last_modified, sha256, size, fetched_at "
             "FROM fetch_files WHERE source = ? AND url = ?",
             (source, url),
@@ -60,7 +60,7 @@ class FetchState:
         return FileState(*row) if row else None
 
     def sources(self) -> dict[str, SourceState]:
-        rows = self.store.conn.execute(
+        rows = self.store.db.execute(
             "SELECT source, last_attempt, last_success, last_status, last_error, sha256 "
             "FROM fetch_sources ORDER BY source"
         ).fetchall()
@@ -73,14 +73,14 @@ class FetchState:
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         updates = ", ".join(f"{c} = excluded.{c}" for c in values)
-        self.store.conn.execute(
+        self.store.db.execute(
             f"INSERT INTO fetch_sources (source, {columns}) VALUES (?, {marks}) "
             f"ON CONFLICT (source) DO UPDATE SET {updates}",
             (source, *values.values()),
         )
 
     def record_attempt(self, source: str, at: str | None = None) -> None:
-        with self.store._transaction():
+        with self.store.db.transaction():
             self._upsert_source(source, last_attempt=at or now_iso())
 
     def record_success(
@@ -88,11 +88,11 @@ class FetchState:
     ) -> None:
         """One transaction: the source's status and every file's validators."""
         at = at or now_iso()
-        with self.store._transaction() as conn:
+        with self.store.db.transaction() as db:
             self._upsert_source(
                 source, last_success=at, last_status=status, last_error=None, sha256=sha256
             )
-            conn.executemany(
+            db.executemany(
                 "INSERT INTO fetch_files (source, url, name, etag, last_modified, sha256, size, "
                 "fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, url) DO UPDATE "
                 "SET name = excluded.name, etag = excluded.etag, "
@@ -114,5 +114,5 @@ class FetchState:
             )
 
     def record_failure(self, source: str, error: str) -> None:
-        with self.store._transaction():
+        with self.store.db.transaction():
             self._upsert_source(source, last_status="failed", last_error=error)

@@ -1,99 +1,30 @@
-"""The versioned list store: one SQLite file holding every version of every source.
+"""List versions and their entities: every version of every source, one active per source.
 
 Each successful load of a publication becomes a version of its source. Entities are stored
 content-addressed (`blobs`, keyed by the sha256 of their JSON), and a version is the set of
 (entity id, blob) pairs in `members`, so a new daily list costs only the rows that changed.
 A load is a single write transaction, and the `active` pointer moves in the same
-transaction: a crash or error mid-load rolls back and readers (WAL mode) only ever see a
-complete version.
+transaction: a crash or error mid-load rolls back and readers only ever see a complete
+version.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import NotFound, ParseError, StoreError
-from .model import Entity
-from .sources.base import Publication
-
-# Ordered migrations; PRAGMA user_version records how many have run.
-MIGRATIONS = (
-    """
-    CREATE TABLE versions (
-        id INTEGER PRIMARY KEY,
-        source TEXT NOT NULL,
-        seq INTEGER NOT NULL,
-        format TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        published TEXT,
-        loaded_at TEXT NOT NULL,
-        files TEXT NOT NULL,
-        entity_count INTEGER NOT NULL DEFAULT 0,
-        schema_counts TEXT NOT NULL DEFAULT '{}',
-        added INTEGER NOT NULL DEFAULT 0,
-        removed INTEGER NOT NULL DEFAULT 0,
-        changed INTEGER NOT NULL DEFAULT 0,
-        warnings TEXT NOT NULL DEFAULT '[]',
-        UNIQUE (source, seq)
-    );
-    CREATE TABLE active (
-        source TEXT PRIMARY KEY,
-        version_id INTEGER NOT NULL REFERENCES versions(id)
-    );
-    CREATE TABLE blobs (hash TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
-    CREATE TABLE members (
-        version_id INTEGER NOT NULL REFERENCES versions(id),
-        entity_id TEXT NOT NULL,
-        schema TEXT NOT NULL,
-        hash TEXT NOT NULL,
-        PRIMARY KEY (version_id, entity_id)
-    ) WITHOUT ROWID;
-    CREATE INDEX members_entity ON members (entity_id);
-    """,
-    # 2: fetch state of `sanctions update` (read and written by fetch_state.py only).
-    """
-    CREATE TABLE fetch_sources (
-        source TEXT PRIMARY KEY,
-        last_attempt TEXT,
-        last_success TEXT,
-        last_status TEXT,
-        last_error TEXT,
-        sha256 TEXT
-    );
-    CREATE TABLE fetch_files (
-        source TEXT NOT NULL,
-        url TEXT NOT NULL,
-        name TEXT NOT NULL,
-        etag TEXT,
-        last_modified TEXT,
-        sha256 TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        fetched_at TEXT NOT NULL,
-        PRIMARY KEY (source, url)
-    ) WITHOUT ROWID;
-    """,
-    # 3: API keys of `sanctions serve` (read and written by api/auth.py only). Only a salted
-    # hash of each key is kept; `key_id` is the key's public prefix, to find its row.
-    """
-    CREATE TABLE api_keys (
-        name TEXT PRIMARY KEY,
-        key_id TEXT NOT NULL UNIQUE,
-        salt TEXT NOT NULL,
-        hash TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        revoked_at TEXT
-    );
-    """,
-)
+from ..errors import NotFound, ParseError
+from ..model import Entity
+from ..sources.base import Publication
+from ._db import Database, DatabaseError
+from ._links import resolve_links, serialize
+from .migrations import migrate
 
 _BATCH = 1000
 
@@ -141,11 +72,6 @@ class Diff:
         return dict(self.__dict__)
 
 
-def _serialize(entity: Entity) -> tuple[str, str]:
-    data = json.dumps(entity.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return data, hashlib.sha256(data.encode("utf-8")).hexdigest()
-
-
 def _refuse_shrinking(
     publication: Publication, current: VersionInfo, removed: int, max_share: float
 ) -> None:
@@ -170,49 +96,35 @@ def changed_properties(old: Entity, new: Entity) -> list[str]:
 
 
 class Store:
-    """All reads and writes of list versions. `path` may be ":memory:" for tests."""
+    """An open store: list versions and entities here; fetch state (`FetchState`) and API
+    keys (`keys`) share its database. `path` may be ":memory:" for tests."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.db = Database(path)
+        self.path = self.db.path
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+            self.schema_version = migrate(self.db)
+        except DatabaseError as exc:
+            self.db.close()
+            raise self.db.wrap_error(exc, "open the store") from exc
+        except BaseException:
+            self.db.close()
+            raise
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The raw connection, for tests that inspect tables; the code above store/ uses
+        the store's methods."""
+        return self.db.conn
 
     def close(self) -> None:
-        self.conn.close()
+        self.db.close()
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def _migrate(self) -> None:
-        (current,) = self.conn.execute("PRAGMA user_version").fetchone()
-        if current > len(MIGRATIONS):
-            raise StoreError(f"{self.path}: store schema {current} is newer than this program")
-        for number in range(current, len(MIGRATIONS)):
-            with self._transaction():
-                for statement in MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version={number + 1}")
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
 
     # -- writing ----------------------------------------------------------------------------
     def load(
@@ -232,7 +144,7 @@ class Store:
         if current is not None and current.sha256 == sha256:
             return LoadResult("unchanged", current)
         loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._transaction() as conn:
+        with self.db.transaction() as conn:
             (seq,) = conn.execute(
                 "SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE source = ?", (source,)
             ).fetchone()
@@ -254,7 +166,7 @@ class Store:
             total = sum(counts.values())
             if total == 0:
                 raise ParseError("publication holds no entities", path=publication.files[0])
-            self._resolve_links(conn, version_id)
+            resolve_links(conn, version_id)
             diff = self._diff(current.version if current else None, seq, source, conn)
             if current is not None and max_removed_share is not None:
                 _refuse_shrinking(publication, current, len(diff.removed), max_removed_share)
@@ -283,7 +195,7 @@ class Store:
 
     def _insert_entities(
         self,
-        conn: sqlite3.Connection,
+        conn: Database,
         publication: Publication,
         version_id: int,
         on_entity: Callable[[int], None] | None,
@@ -315,7 +227,7 @@ class Store:
                     "the same entity id appears twice", path=publication.files[0], record=entity.id
                 )
             seen.add(entity.id)
-            data, digest = _serialize(entity)
+            data, digest = serialize(entity)
             blobs.append((digest, data))
             members.append((version_id, entity.id, entity.schema, digest))
             counts[entity.schema] += 1
@@ -326,45 +238,8 @@ class Store:
         flush()
         return counts
 
-    def _resolve_links(self, conn: sqlite3.Connection, version_id: int) -> None:
-        """Point "Linked To: NAME" at the listed entity of that exact primary name, if unique."""
-        rows = conn.execute(
-            "SELECT m.entity_id, b.data FROM members m JOIN blobs b ON b.hash = m.hash "
-            "WHERE m.version_id = ?",
-            (version_id,),
-        ).fetchall()
-        by_name: dict[str, list[str]] = {}
-        linking: list[Entity] = []
-        for entity_id, data in rows:
-            entity = Entity.from_dict(json.loads(data))
-            by_name.setdefault(entity.caption.casefold(), []).append(entity_id)
-            if any(link.target_id is None for link in entity.links):
-                linking.append(entity)
-        for entity in linking:
-            resolved = False
-            for i, link in enumerate(entity.links):
-                # OFAC writes one period where both the remarks and a name ending "LTD." need one.
-                key = link.name.casefold()
-                targets = (
-                    by_name.get(key) or by_name.get(key.rstrip(".")) or by_name.get(key + ".", [])
-                )
-                if link.target_id is None and len(targets) == 1 and targets[0] != entity.id:
-                    entity.links[i] = type(link)(link.name, link.relation, targets[0])
-                    resolved = True
-            if resolved:
-                data, digest = _serialize(entity)
-                conn.execute(
-                    "INSERT OR IGNORE INTO blobs (hash, data) VALUES (?, ?)", (digest, data)
-                )
-                conn.execute(
-                    "UPDATE members SET hash = ? WHERE version_id = ? AND entity_id = ?",
-                    (digest, version_id, entity.id),
-                )
-
     # -- reading ----------------------------------------------------------------------------
-    def _version_from_row(
-        self, row: sqlite3.Row | tuple[Any, ...], active_id: int | None
-    ) -> VersionInfo:
+    def _version_from_row(self, row: tuple[Any, ...], active_id: int | None) -> VersionInfo:
         (
             vid,
             source,
@@ -404,7 +279,7 @@ class Store:
     )
 
     def _active_version(self, source: str) -> VersionInfo | None:
-        row = self.conn.execute(
+        row = self.db.execute(
             f"SELECT {self._VERSION_COLUMNS} FROM versions v JOIN active a ON a.version_id = v.id "
             "WHERE a.source = ?",
             (source,),
@@ -413,7 +288,7 @@ class Store:
 
     def lists(self) -> list[VersionInfo]:
         """The active version of every source that has one, by source name."""
-        rows = self.conn.execute(
+        rows = self.db.execute(
             f"SELECT {self._VERSION_COLUMNS} FROM versions v JOIN active a ON a.version_id = v.id "
             "ORDER BY v.source"
         ).fetchall()
@@ -421,10 +296,10 @@ class Store:
 
     def versions(self, source: str) -> list[VersionInfo]:
         """Every version of a source, oldest first."""
-        active = self.conn.execute(
+        active = self.db.execute(
             "SELECT version_id FROM active WHERE source = ?", (source,)
         ).fetchone()
-        rows = self.conn.execute(
+        rows = self.db.execute(
             f"SELECT {self._VERSION_COLUMNS} FROM versions v WHERE v.source = ? ORDER BY v.seq",
             (source,),
         ).fetchall()
@@ -433,30 +308,30 @@ class Store:
         return [self._version_from_row(row, active[0] if active else None) for row in rows]
 
     def _version_id(self, source: str, seq: int) -> int:
-        row = self.conn.execute(
+        row = self.db.execute(
             "SELECT id FROM versions WHERE source = ? AND seq = ?", (source, seq)
         ).fetchone()
         if row is None:
             raise NotFound(f"source {source!r} has no version {seq}")
         return int(row[0])
 
-    def _members(self, version_id: int, conn: sqlite3.Connection | None = None) -> dict[str, str]:
-        conn = conn or self.conn
+    def _members(self, version_id: int, conn: Database | None = None) -> dict[str, str]:
+        conn = conn or self.db
         return dict(
             conn.execute(
                 "SELECT entity_id, hash FROM members WHERE version_id = ?", (version_id,)
             ).fetchall()
         )
 
-    def _blob(self, digest: str, conn: sqlite3.Connection | None = None) -> Entity:
-        conn = conn or self.conn
+    def _blob(self, digest: str, conn: Database | None = None) -> Entity:
+        conn = conn or self.db
         (data,) = conn.execute("SELECT data FROM blobs WHERE hash = ?", (digest,)).fetchone()
         return Entity.from_dict(json.loads(data))
 
     def _diff(
-        self, from_seq: int | None, to_seq: int, source: str, conn: sqlite3.Connection | None = None
+        self, from_seq: int | None, to_seq: int, source: str, conn: Database | None = None
     ) -> Diff:
-        conn = conn or self.conn
+        conn = conn or self.db
         old = self._members(self._version_id(source, from_seq), conn) if from_seq else {}
         new = self._members(self._version_id(source, to_seq), conn)
         diff = Diff(source, from_seq, to_seq)
@@ -491,14 +366,14 @@ class Store:
     def entity(self, entity_id: str) -> Entity:
         """An entity as it stands in the active version of its source."""
         source = entity_id.split(":", 1)[0]
-        row = self.conn.execute(
+        row = self.db.execute(
             "SELECT m.hash FROM members m JOIN active a ON a.version_id = m.version_id "
             "WHERE a.source = ? AND m.entity_id = ?",
             (source, entity_id),
         ).fetchone()
         if row is not None:
             return self._blob(row[0])
-        last = self.conn.execute(
+        last = self.db.execute(
             "SELECT MAX(v.seq) FROM members m JOIN versions v ON v.id = m.version_id "
             "WHERE m.entity_id = ?",
             (entity_id,),
@@ -514,7 +389,7 @@ class Store:
                 raise NotFound(f"source {source!r} has no active version; load it first")
             version = current.version
         version_id = self._version_id(source, version)
-        cursor = self.conn.execute(
+        cursor = self.db.execute(
             "SELECT b.data FROM members m JOIN blobs b ON b.hash = m.hash "
             "WHERE m.version_id = ? ORDER BY m.entity_id",
             (version_id,),

@@ -1,7 +1,7 @@
 """API keys: created and revoked by `sanctions keys`, checked on every non-health request.
 
 A key reads `sk_<key id>_<secret>`. The store keeps the key id (to find the row) and a
-salted scrypt hash of the whole key, never the key itself (table `api_keys`, migration 3).
+salted scrypt hash of the whole key, never the key itself (`store/keys.py`).
 scrypt is slow on purpose, so a verified key is remembered in memory by its sha256; the
 revocation flag is still read from the store on every request, so revoking takes effect at
 once on every replica sharing the store.
@@ -14,28 +14,16 @@ import hmac
 import re
 import secrets
 import threading
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from ..errors import NotFound, UsageError
-from ..store import Store
+from .errors import NotFound, UsageError
+from .store import Store
+from .store.keys import KeyInfo, all_keys, insert_key, key_by_id, key_exists, mark_revoked
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _KEY = re.compile(r"^sk_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{20,100})$")
 # scrypt cost: ~30 ms per check on a small machine, once per key per process (see cache).
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
-
-
-@dataclass
-class KeyInfo:
-    name: str
-    key_id: str
-    created_at: str
-    revoked_at: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {**self.__dict__, "active": self.revoked_at is None}
 
 
 def _hash(key: str, salt: bytes) -> str:
@@ -53,36 +41,24 @@ def create_key(store: Store, name: str) -> str:
             f"key name {name!r} must be 1-64 letters, digits, '.', '_' or '-', "
             "starting with a letter or digit"
         )
-    if store.conn.execute("SELECT 1 FROM api_keys WHERE name = ?", (name,)).fetchone():
+    if key_exists(store, name):
         raise UsageError(f"a key named {name!r} exists already; revoke it or pick another name")
     alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     key_id = "".join(secrets.choice(alphabet) for _ in range(12))
     key = f"sk_{key_id}_{secrets.token_urlsafe(32)}"
     salt = secrets.token_bytes(16)
-    store.conn.execute(
-        "INSERT INTO api_keys (name, key_id, salt, hash, created_at) VALUES (?, ?, ?, ?, ?)",
-        (name, key_id, salt.hex(), _hash(key, salt), _now()),
-    )
+    insert_key(store, name, key_id, salt.hex(), _hash(key, salt), _now())
     return key
 
 
 def revoke_key(store: Store, name: str) -> KeyInfo:
-    cursor = store.conn.execute(
-        "UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
-        (_now(), name),
-    )
-    if cursor.rowcount == 0:
-        known = {k.name: k for k in list_keys(store)}
-        if name not in known:
-            raise NotFound(f"no API key named {name!r}")
+    if not mark_revoked(store, name, _now()) and not key_exists(store, name):
+        raise NotFound(f"no API key named {name!r}")
     return next(k for k in list_keys(store) if k.name == name)
 
 
 def list_keys(store: Store) -> list[KeyInfo]:
-    rows = store.conn.execute(
-        "SELECT name, key_id, created_at, revoked_at FROM api_keys ORDER BY name"
-    ).fetchall()
-    return [KeyInfo(*row) for row in rows]
+    return all_keys(store)
 
 
 class KeyChecker:
@@ -98,12 +74,10 @@ class KeyChecker:
         if match is None:
             return None
         key_id = match.group(1)
-        row = store.conn.execute(
-            "SELECT name, salt, hash, revoked_at FROM api_keys WHERE key_id = ?", (key_id,)
-        ).fetchone()
-        if row is None or row[3] is not None:
+        record = key_by_id(store, key_id)
+        if record is None or record.revoked_at is not None:
             return None
-        name, salt, stored, _ = row
+        name, salt, stored = record.name, record.salt, record.hash
         digest = hashlib.sha256(key.encode()).hexdigest()
         with self._lock:
             if self._verified.get(digest) == key_id:

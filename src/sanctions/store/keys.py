@@ -1,0 +1,63 @@
+"""Rows of the `api_keys` table (migration 3): who holds a key, its salted hash, revocation.
+
+Key generation and checking live in `sanctions.auth`; this module only reads and writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .versions import Store
+
+
+@dataclass
+class KeyInfo:
+    name: str
+    key_id: str
+    created_at: str
+    revoked_at: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.__dict__, "active": self.revoked_at is None}
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """What checking a presented key needs."""
+
+    name: str
+    salt: str
+    hash: str
+    revoked_at: str | None
+
+
+def key_exists(store: Store, name: str) -> bool:
+    return store.db.one("SELECT 1 FROM api_keys WHERE name = ?", (name,)) is not None
+
+
+def insert_key(store: Store, name: str, key_id: str, salt: str, digest: str, at: str) -> None:
+    store.db.execute(
+        "INSERT INTO api_keys (name, key_id, salt, hash, created_at) VALUES (?, ?, ?, ?, ?)",
+        (name, key_id, salt, digest, at),
+    )
+
+
+def mark_revoked(store: Store, name: str, at: str) -> bool:
+    """True when an active key of that name was revoked just now."""
+    cursor = store.db.execute(
+        "UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", (at, name)
+    )
+    return cursor.rowcount > 0
+
+
+def all_keys(store: Store) -> list[KeyInfo]:
+    rows = store.db.all("SELECT name, key_id, created_at, revoked_at FROM api_keys ORDER BY name")
+    return [KeyInfo(*row) for row in rows]
+
+
+def key_by_id(store: Store, key_id: str) -> KeyRecord | None:
+    row = store.db.one(
+        "SELECT name, salt, hash, revoked_at FROM api_keys WHERE key_id = ?", (key_id,)
+    )
+    return KeyRecord(*row) if row else None

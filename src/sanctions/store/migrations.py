@@ -1,0 +1,121 @@
+"""Numbered schema migrations, applied in order when a store is opened.
+
+`schema_migrations` records each applied number with its time. Stores made before that
+table existed (release 0.1.0) counted their migrations in SQLite's `PRAGMA user_version`;
+that count is read once and the table is filled in from it. Append new migrations at the
+end; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from ..errors import StoreError
+from ._db import Database
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: list versions; entities content-addressed in `blobs`, a version's set in `members`.
+    """
+    CREATE TABLE versions (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        format TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        published TEXT,
+        loaded_at TEXT NOT NULL,
+        files TEXT NOT NULL,
+        entity_count INTEGER NOT NULL DEFAULT 0,
+        schema_counts TEXT NOT NULL DEFAULT '{}',
+        added INTEGER NOT NULL DEFAULT 0,
+        removed INTEGER NOT NULL DEFAULT 0,
+        changed INTEGER NOT NULL DEFAULT 0,
+        warnings TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (source, seq)
+    );
+    CREATE TABLE active (
+        source TEXT PRIMARY KEY,
+        version_id INTEGER NOT NULL REFERENCES versions(id)
+    );
+    CREATE TABLE blobs (hash TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE members (
+        version_id INTEGER NOT NULL REFERENCES versions(id),
+        entity_id TEXT NOT NULL,
+        schema TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (version_id, entity_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX members_entity ON members (entity_id);
+    """,
+    # 2: fetch state of `sanctions update` (store/fetch_state.py).
+    """
+    CREATE TABLE fetch_sources (
+        source TEXT PRIMARY KEY,
+        last_attempt TEXT,
+        last_success TEXT,
+        last_status TEXT,
+        last_error TEXT,
+        sha256 TEXT
+    );
+    CREATE TABLE fetch_files (
+        source TEXT NOT NULL,
+        url TEXT NOT NULL,
+        name TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (source, url)
+    ) WITHOUT ROWID;
+    """,
+    # 3: API keys (store/keys.py). Only a salted hash of each key is kept; `key_id` is the
+    # key's public prefix, to find its row.
+    """
+    CREATE TABLE api_keys (
+        name TEXT PRIMARY KEY,
+        key_id TEXT NOT NULL UNIQUE,
+        salt TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    """,
+)
+
+_TABLE = "schema_migrations"
+
+
+def schema_version(db: Database) -> int:
+    """How many migrations this database has had."""
+    if not db.table_exists(_TABLE):
+        return db.legacy_schema_version()
+    row = db.one(f"SELECT COALESCE(MAX(version), 0) FROM {_TABLE}")
+    return int(row[0]) if row else 0
+
+
+def migrate(db: Database) -> int:
+    """Bring the database up to the newest schema; returns the schema version."""
+    current = schema_version(db)
+    if current > len(MIGRATIONS):
+        raise StoreError(f"{db.path}: store schema {current} is newer than this program")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    if not db.table_exists(_TABLE):
+        with db.transaction():
+            db.execute(
+                f"CREATE TABLE {_TABLE} (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            # A 0.1.0 store: its migrations ran before this table; their time is unknown.
+            db.executemany(
+                f"INSERT INTO {_TABLE} (version, applied_at) VALUES (?, ?)",
+                [(number, "unknown") for number in range(1, current + 1)],
+            )
+    for number in range(current, len(MIGRATIONS)):
+        with db.transaction():
+            for statement in MIGRATIONS[number].split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(
+                f"INSERT INTO {_TABLE} (version, applied_at) VALUES (?, ?)", (number + 1, now)
+            )
+    return len(MIGRATIONS)
