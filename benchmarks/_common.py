@@ -63,7 +63,7 @@ def write_section(path: Path, heading: str, section: str) -> None:
 
 def load_screening_store(db_path: Path) -> Path:
     """Load every real list (SCREENING_LISTS) into a new store at `db_path`; return the path."""
-    from sanctions.loader import load_paths
+    from sanctions.ingest.load import load_paths
     from sanctions.store import Store
 
     with Store(db_path) as store:

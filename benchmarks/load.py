@@ -34,7 +34,7 @@ mode, db, targets = sys.argv[1], sys.argv[2], [Path(p) for p in sys.argv[3:]]
 start = time.perf_counter()
 count = 0
 if mode == "load":
-    from sanctions.loader import load_paths
+    from sanctions.ingest.load import load_paths
     from sanctions.store import Store
     with Store(db) as store:
         results = load_paths(store, targets)

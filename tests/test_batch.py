@@ -16,7 +16,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from sanctions import tabular
 from sanctions.batch import (
     HIT_COLUMNS,
     MAX_KEPT_ERRORS,
@@ -26,6 +25,7 @@ from sanctions.batch import (
     read_queries,
     screen_file,
 )
+from sanctions.batch import files as tabular
 from sanctions.errors import ParseError, SourceError, UsageError
 from sanctions.model import Entity, NameKind
 from sanctions.screen import Hit, Query, Screener

@@ -11,16 +11,16 @@ import httpx
 import pytest
 
 from loopback import LAST_MODIFIED, ListServer, etag_of
-from sanctions.config import (
+from sanctions.errors import UsageError
+from sanctions.ingest.config import load_settings
+from sanctions.ingest.fetch import Fetcher, FetchError, archive, looks_like_html
+from sanctions.settings import (
     FetchSettings,
     Settings,
     SourceSettings,
-    load_settings,
     parse_duration,
     parse_size,
 )
-from sanctions.errors import UsageError
-from sanctions.fetch import Fetcher, FetchError, archive, looks_like_html
 from sanctions.sources.registry import SOURCES
 
 BODY = b'36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n' * 40

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sanctions.errors import QueryError
-from sanctions.loader import load_paths
+from sanctions.ingest.load import load_paths
 from sanctions.model import DateValue, Entity, Identifier, IdKind, NameKind
 from sanctions.screen import Query, Screener, prepare_query
 from sanctions.sources.base import Publication

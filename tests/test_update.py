@@ -17,11 +17,11 @@ from typer.testing import CliRunner
 from loopback import ListServer
 from sanctions.cli import app
 from sanctions.cli import sources as cli_sources
-from sanctions.config import FetchSettings, Settings
+from sanctions.ingest.update import RunResult, run_every, run_update
+from sanctions.settings import FetchSettings, Settings
 from sanctions.sources.registry import SOURCES
 from sanctions.store import Store
 from sanctions.store.fetch_state import FetchState
-from sanctions.update import RunResult, run_every, run_update
 
 OFFICIAL = {
     "sdn.csv": "ofac/sdn.csv",

@@ -10,7 +10,7 @@ from .errors import (
     StoreError,
     UsageError,
 )
-from .loader import load_paths
+from .ingest.load import load_paths
 from .match import DEFAULT_THRESHOLD, Comparison, compare_names
 from .model import Address, DateValue, Entity, Identifier, IdKind, Link, Name, NameKind
 from .screen import Hit, Query, Screener

@@ -10,7 +10,9 @@
     └── UsageError                 the caller passed arguments that cannot work together
 
 Errors carry their context (file, line, record, field) as attributes so the CLI and the API
-can print one clear sentence, never a traceback.
+can print one clear sentence, never a traceback. Each class also says what it maps to:
+`http_status` for the API and `exit_code` for the CLI (see `http_status_of`, `exit_code_of`),
+so neither interface keeps its own table.
 """
 
 from __future__ import annotations
@@ -21,9 +23,14 @@ from pathlib import Path
 class SanctionsError(Exception):
     """Root of every error raised on purpose by `sanctions`."""
 
+    http_status: int = 500
+    exit_code: int = 2  # DESIGN.md: 2 is a usage or input error
+
 
 class SourceError(SanctionsError):
     """A list file could not be read as the publication it claims to be."""
+
+    http_status = 422
 
     def __init__(
         self,
@@ -69,9 +76,13 @@ class StoreError(SanctionsError):
 class NotFound(StoreError):
     """An entity, source or list version that does not exist."""
 
+    http_status = 404
+
 
 class QueryError(SanctionsError):
     """A screening query with a missing or malformed field."""
+
+    http_status = 422
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         self.message = message
@@ -89,3 +100,13 @@ def _query_error(message: str, field: str | None) -> QueryError:
 
 class UsageError(SanctionsError):
     """Arguments that cannot work together (a caller mistake, not bad data)."""
+
+    http_status = 400
+
+
+def http_status_of(exc: SanctionsError) -> int:
+    return exc.http_status
+
+
+def exit_code_of(exc: SanctionsError) -> int:
+    return exc.exit_code

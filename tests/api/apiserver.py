@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 from sanctions.auth import create_key, revoke_key
-from sanctions.loader import load_paths
+from sanctions.ingest.load import load_paths
 from sanctions.store import Store
 
 START_TIMEOUT = 90.0  # seconds for the server to load the index and answer /readyz

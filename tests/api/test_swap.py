@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from apiserver import ApiServer
 
-from sanctions.loader import load_paths
+from sanctions.ingest.load import load_paths
 from sanctions.store import Store
 
 # In the 2024-05-03 SDN snapshot, not in the 2023-12-28 list the store starts with.

@@ -25,7 +25,7 @@ from fastapi.responses import FileResponse
 
 from ..batch import inspect_queries, screen_file
 from ..errors import NotFound, QueryError, SanctionsError
-from ..match.compare import DEFAULT_THRESHOLD
+from ..settings import DEFAULT_THRESHOLD
 from .errors import ApiError
 from .models import MAX_LIMIT, BatchJob, ErrorResponse
 from .routes import api_state, check_lists, require_key

@@ -2,9 +2,9 @@
 
     {"ok": false, "error": "one sentence", "errors": [{"field": ..., "message": ...}], "status": N}
 
-Our own errors map to statuses by kind (QueryError 422 naming the field, NotFound 404,
-UsageError 400); FastAPI's validation errors keep the field path; a body that is not JSON
-at all is a 400. Nothing reaches the client as a traceback.
+Our own errors carry their status (`sanctions.errors`: QueryError 422 naming the field,
+NotFound 404, UsageError 400); FastAPI's validation errors keep the field path; a body that
+is not JSON at all is a 400. Nothing reaches the client as a traceback.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import NotFound, QueryError, SanctionsError, SourceError, UsageError
+from ..errors import SanctionsError, http_status_of
 
 log = logging.getLogger("sanctions.api")
 
@@ -78,14 +78,7 @@ def _sanctions(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SanctionsError)
     message = " ".join(str(exc).splitlines())
     field = getattr(exc, "field", None)
-    if isinstance(exc, NotFound):
-        status = 404
-    elif isinstance(exc, QueryError | SourceError):
-        status = 422
-    elif isinstance(exc, UsageError):
-        status = 400
-    else:
-        status = 500
+    status = http_status_of(exc)
     errors = [{"field": field, "message": getattr(exc, "message", message)}]
     return error_response(status, message, errors)
 

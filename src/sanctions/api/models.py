@@ -10,8 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..match.compare import DEFAULT_THRESHOLD
 from ..screen import Query
+from ..settings import DEFAULT_THRESHOLD
 
 MAX_QUERIES = 1000
 MAX_LIMIT = 500

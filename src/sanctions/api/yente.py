@@ -19,9 +19,9 @@ from fastapi import Query as Param
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import QueryError
-from ..match.compare import DEFAULT_THRESHOLD
 from ..model import SCHEMAS
 from ..screen import Hit, Query
+from ..settings import DEFAULT_THRESHOLD
 from .errors import ApiError
 from .models import MAX_QUERIES, ErrorResponse
 from .routes import api_state, require_key

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from platformdirs import user_data_dir
 from rich.console import Console
 from rich.markup import escape
 
-from ..errors import SanctionsError
+from ..errors import SanctionsError, exit_code_of
+from ..settings import store_path
 from ..store import Store
 
 out = Console()
@@ -31,20 +31,15 @@ DbOption = Annotated[
     Path | None,
     typer.Option(
         "--db",
-        envvar="SANCTIONS_DB",
-        help="SQLite store file [default: the user data directory; env SANCTIONS_DB].",
+        help="SQLite store file [default: env SANCTIONS_DB, else the user data directory].",
         show_default=False,
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
-def default_db() -> Path:
-    return Path(user_data_dir("sanctions", appauthor=False)) / "sanctions.db"
-
-
 def db_path(db: Path | None) -> Path:
-    return db or default_db()
+    return store_path(db)
 
 
 @contextmanager
@@ -57,7 +52,7 @@ def open_store(db: Path | None) -> Iterator[Store]:
 
 
 def handles_errors(func: F) -> F:
-    """Turn our errors into one line on stderr and exit code 2, never a traceback."""
+    """Turn our errors into one line on stderr and their exit code (2), never a traceback."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -67,7 +62,7 @@ def handles_errors(func: F) -> F:
             # Messages quote user input: escape Rich markup ("[b]") and keep it to one line.
             message = escape(" ".join(str(exc).splitlines()))
             err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
+            raise typer.Exit(exit_code_of(exc)) from None
         except KeyboardInterrupt:
             err.print("interrupted; nothing was changed by the unfinished step")
             raise typer.Exit(130) from None

@@ -13,10 +13,10 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..loader import load_paths
-from ..render import entity_card
+from ..ingest.load import load_paths
 from ..sources.detect import InputSet
 from .common import DbOption, JsonOption, err, handles_errors, open_store, out, print_json
+from .render import entity_card
 
 
 @handles_errors

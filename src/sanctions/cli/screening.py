@@ -14,13 +14,21 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from ..batch import BatchSummary, check_pair, compare_file, inspect_queries
+from ..batch import BatchSummary, compare_file, inspect_queries
 from ..batch import screen_file as screen_batch_file
+from ..batch.files import estimate_rows
 from ..errors import UsageError
-from ..match.compare import DEFAULT_THRESHOLD, compare_names
-from ..render import comparison_panel, hit_panel, hits_table
-from ..screen import Hit, Query, Screener, prepare_query
-from ..tabular import estimate_rows
+from ..screen import (
+    DEFAULT_LIMIT,
+    DEFAULT_THRESHOLD,
+    Hit,
+    Query,
+    Screener,
+    check_lists,
+    check_options,
+    compare_pair,
+    prepare_query,
+)
 from .common import DbOption, JsonOption, db_path, err, handles_errors, open_store, out, print_json
 from .files import (
     OutputOption,
@@ -31,6 +39,7 @@ from .files import (
     progress_bar,
     summary_grid,
 )
+from .render import comparison_panel, hit_panel, hits_table
 
 
 # -- screen ---------------------------------------------------------------------------------
@@ -52,7 +61,7 @@ def screen(
     ] = None,
     gender: Annotated[str | None, typer.Option(help="male or female.")] = None,
     threshold: ThresholdOption = DEFAULT_THRESHOLD,
-    limit: Annotated[int, typer.Option(min=1, help="Most hits per name.")] = 10,
+    limit: Annotated[int, typer.Option(help="Most hits per name.")] = DEFAULT_LIMIT,
     lists: Annotated[
         str | None, typer.Option(help="Only these sources, comma-separated [default: all].")
     ] = None,
@@ -78,7 +87,7 @@ def screen(
         if name is None:
             raise UsageError("give a NAME to screen, or --batch FILE with --output FILE")
         _only_with("--batch", {"--output": output, "--workers": workers != -1 or None})
-        query = Query(name, schema, birth_date, country, _gender(gender), id_number)
+        query = Query(name, schema, birth_date, country, gender, id_number)
         _screen_name(query, db, sources, threshold, limit, explain, as_json)
         return
     if name is not None:
@@ -105,16 +114,6 @@ def _parse_lists(lists: str | None) -> list[str] | None:
     return names
 
 
-def _gender(value: str | None) -> str | None:
-    """male/female (or m/f); the screener would silently ignore anything else."""
-    if value is None or not value.strip():
-        return None
-    gender = {"m": "male", "f": "female"}.get(value.strip().lower(), value.strip().lower())
-    if gender not in ("male", "female"):
-        raise UsageError(f"gender: {value!r} is not male or female")
-    return gender
-
-
 def _screen_name(
     query: Query,
     db: Path | None,
@@ -124,7 +123,10 @@ def _screen_name(
     explain: bool,
     as_json: bool,
 ) -> None:
-    clean, _ = prepare_query(query)  # a bad field fails here, before the slow index build
+    # A bad field or option fails here, before the slow index build.
+    check_options(threshold, limit)
+    check_lists(sources)
+    clean, _ = prepare_query(query)
     screener = load_screener(db, sources)
     hits = screener.screen(query, threshold=threshold, limit=limit)
     if as_json:
@@ -291,8 +293,7 @@ def compare(
 def _compare_names(
     name_a: str, name_b: str, schema: str | None, threshold: float, as_json: bool
 ) -> None:
-    check_pair(name_a, name_b, schema)
-    comparison = compare_names(name_a, name_b, schema)
+    comparison = compare_pair(name_a, name_b, schema)
     # The verdict uses the unrounded score, as `compare --pairs` and screening do.
     result = {**comparison.to_json(), "threshold": threshold}
     result["match"] = comparison.score >= threshold

@@ -14,10 +14,11 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..config import Settings, load_settings, parse_duration
+from ..ingest.config import load_settings
+from ..ingest.update import Listener, RunResult, run_every, run_update, select_sources
+from ..settings import Settings, parse_duration
 from ..sources.registry import SOURCES
 from ..store.fetch_state import FetchState
-from ..update import Listener, RunResult, run_every, run_update, select_sources
 from .common import DbOption, JsonOption, db_path, err, handles_errors, open_store, out, print_json
 
 ConfigOption = Annotated[
@@ -196,7 +197,8 @@ def _source_rows(settings: Settings, db: Path | None) -> list[dict[str, Any]]:
                 "title": info.title,
                 "publisher": info.publisher,
                 "formats": list(info.formats),
-                "enabled": bool(info.downloads) and settings.source(info.name).enabled,
+                "enabled": bool(info.downloads)
+                and settings.source(info.name, info.default).enabled,
                 "downloads": [{"name": n, "url": u} for n, u in settings.downloads(info)],
                 "active_version": version.version if version else None,
                 "entities": version.entities if version else None,

@@ -1,6 +1,7 @@
 """Matching: candidate retrieval (index) and scoring (names, then whole entities)."""
 
-from .compare import DEFAULT_THRESHOLD, Comparison, compare_names
+from ..settings import DEFAULT_THRESHOLD
+from .compare import Comparison, compare_names
 from .names import NameScore, TokenPair, compare_name_forms
 
 __all__ = [

@@ -7,10 +7,6 @@ from dataclasses import dataclass
 from ..text.names import NameForm, analyze_name
 from .names import NameScore, compare_name_forms
 
-# Chosen on the nomenklatura name-bench pairs (see docs/benchmarks.md): scores at or above it
-# are hits.
-DEFAULT_THRESHOLD = 0.73
-
 
 @dataclass(frozen=True, slots=True)
 class Comparison:

@@ -8,6 +8,7 @@ lists are incomplete, and an absent birth date says nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..model import Entity
 
@@ -105,3 +106,13 @@ def identifier_match(number: str | None, entity: Entity) -> str | None:
         if normalize_identifier(ident.value) == wanted:
             return f"{ident.kind.value} {ident.value}"
     return None
+
+
+# The evidence features the screener adds to a name score, in the order they are explained:
+# (label, function of the query's canonical value and the listed entity). Identifiers are
+# not here: an identical identifier floors the score rather than adding to it.
+FEATURES: tuple[tuple[str, Callable[[str | None, Entity], tuple[float, str | None]]], ...] = (
+    ("birth_date", birth_date_feature),
+    ("country", country_feature),
+    ("gender", gender_feature),
+)

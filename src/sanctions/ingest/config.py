@@ -1,7 +1,9 @@
-"""Settings for downloading lists: a TOML file, environment variables, then built-in defaults.
+"""Reading the download settings file, checked against the source registry.
 
-The file is `--config FILE`, else `SANCTIONS_CONFIG`, else `config.toml` in the user config
-directory (`~/.config/sanctions/` on Linux) when it exists:
+The settings themselves, their defaults and the environment live in `sanctions.settings`;
+this module turns a TOML file into them. The file is `--config FILE`, else
+`SANCTIONS_CONFIG`, else `config.toml` in the user config directory
+(`~/.config/sanctions/` on Linux) when it exists:
 
     [fetch]
     timeout = 30            # seconds, both connect and read (or connect_timeout / read_timeout)
@@ -21,106 +23,27 @@ Unknown keys are errors, so a typo does not silently fall back to a default.
 
 from __future__ import annotations
 
-import os
-import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_config_dir
-
-from .errors import UsageError
-from .sources.registry import SOURCES, SourceInfo
-
-MiB = 1024 * 1024
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$", re.IGNORECASE)
-_UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024, "mib": MiB, "gib": 1024**3}
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
-_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-@dataclass(frozen=True)
-class FetchSettings:
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0  # longest wait for the next bytes, not for the whole file
-    retries: int = 3  # attempts in total, on connection errors, timeouts, 429 and 5xx
-    backoff: float = 1.0
-    max_backoff: float = 60.0
-    max_bytes: int = 200 * MiB
-    user_agent: str = "sanctions-list-updater/0.1"
-    # An update that would remove more than this share of a list's entities is refused.
-    max_removed_share: float = 0.5
-
-
-@dataclass(frozen=True)
-class SourceSettings:
-    enabled: bool = True
-    urls: Mapping[str, str] = field(default_factory=dict)  # file name -> URL or local path
-
-
-@dataclass(frozen=True)
-class Settings:
-    fetch: FetchSettings = field(default_factory=FetchSettings)
-    sources: Mapping[str, SourceSettings] = field(default_factory=dict)
-    mirror: str | None = None  # a folder or an http(s) base URL holding every file by name
-    archive: Path | None = None  # None: `archive` beside the store file
-    path: Path | None = None  # the config file read, if any
-
-    def source(self, name: str) -> SourceSettings:
-        if name in self.sources:
-            return self.sources[name]
-        info = SOURCES.get(name)
-        return SourceSettings(enabled=info.default if info else True)
-
-    def downloads(self, info: SourceInfo) -> list[tuple[str, str]]:
-        """(file name, where to fetch it) for each file: mirror, else config, else registry."""
-        overrides = self.source(info.name).urls
-        if self.mirror:
-            return [(name, mirror_location(self.mirror, name)) for name, _ in info.downloads]
-        return [(name, overrides.get(name, url)) for name, url in info.downloads]
-
-    def archive_dir(self, db: Path) -> Path:
-        return self.archive if self.archive is not None else Path(db).absolute().parent / "archive"
-
-
-def mirror_location(mirror: str, name: str) -> str:
-    if mirror.startswith(("http://", "https://")):
-        return mirror.rstrip("/") + "/" + name
-    return str(Path(mirror).expanduser() / name)
-
-
-def parse_size(value: object, where: str) -> int:
-    """Bytes from an int or a string such as "200 MiB" or "5MB"."""
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    match = _SIZE.match(value) if isinstance(value, str) else None
-    if not match or float(match[1]) <= 0:
-        raise UsageError(f'{where}: expected a positive size such as 200000 or "200 MiB"')
-    return int(float(match[1]) * _UNITS[(match[2] or "b").lower()])
-
-
-def parse_duration(text: str) -> float:
-    """Seconds from "90s", "30m", "6h", "1d" or a combination such as "1h30m"."""
-    cleaned = text.strip().lower()
-    parts = _DURATION.findall(cleaned)
-    if not parts or "".join(n + u for n, u in parts) != cleaned:
-        raise UsageError(f"{text!r}: expected a duration such as 90s, 30m, 6h or 1d")
-    seconds = sum(float(n) * _SECONDS[u] for n, u in parts)
-    if seconds <= 0:
-        raise UsageError(f"{text!r}: the interval must be longer than zero")
-    return seconds
-
-
-def default_config_path() -> Path:
-    return Path(user_config_dir("sanctions", appauthor=False)) / "config.toml"
+from ..errors import UsageError
+from ..settings import (
+    FetchSettings,
+    Settings,
+    SourceSettings,
+    default_config_path,
+    download_env,
+    parse_size,
+)
+from ..sources.registry import SOURCES
 
 
 def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Read the config file (if any) and apply SANCTIONS_MIRROR / SANCTIONS_ARCHIVE."""
-    env = os.environ if env is None else env
-    explicit = path or (Path(env["SANCTIONS_CONFIG"]) if env.get("SANCTIONS_CONFIG") else None)
+    from_env = download_env(env)
+    explicit = path or from_env.config
     chosen = explicit or default_config_path()
     data: dict[str, Any] = {}
     if explicit is not None or chosen.is_file():
@@ -131,8 +54,8 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise UsageError(f"{chosen}: cannot read the config file: {exc}") from None
     settings = _from_toml(data, chosen)
-    mirror = env.get("SANCTIONS_MIRROR") or settings.mirror
-    archive = Path(env["SANCTIONS_ARCHIVE"]) if env.get("SANCTIONS_ARCHIVE") else settings.archive
+    mirror = from_env.mirror or settings.mirror
+    archive = from_env.archive or settings.archive
     archive = archive.expanduser().absolute() if archive else None
     return Settings(
         settings.fetch,
@@ -140,6 +63,7 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         mirror,
         archive,
         chosen if data or explicit else None,
+        {name: info.default for name, info in SOURCES.items()},
     )
 
 

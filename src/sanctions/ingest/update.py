@@ -17,14 +17,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Settings
-from .errors import SanctionsError, SourceError, UsageError
+from ..errors import SanctionsError, SourceError, UsageError
+from ..settings import Settings
+from ..sources.detect import plan_inputs, sniff
+from ..sources.registry import SOURCES, SourceInfo, get_source
+from ..store import Store, VersionInfo
+from ..store.fetch_state import FetchState, FileState, now_iso
 from .fetch import Fetcher, FetchError, archive, archive_path, file_sha256
-from .loader import input_sha256, load_paths
-from .sources.detect import plan_inputs, sniff
-from .sources.registry import SOURCES, SourceInfo, get_source
-from .store import Store, VersionInfo
-from .store.fetch_state import FetchState, FileState, now_iso
+from .load import input_sha256, load_paths
 
 
 @dataclass
@@ -111,7 +111,9 @@ def select_sources(names: list[str] | None, settings: Settings) -> list[SourceIn
                     "`sanctions load`"
                 )
         return infos
-    infos = [i for i in SOURCES.values() if i.downloads and settings.source(i.name).enabled]
+    infos = [
+        i for i in SOURCES.values() if i.downloads and settings.source(i.name, i.default).enabled
+    ]
     if not infos:
         raise UsageError("no source to update: every source with downloads is disabled")
     return infos

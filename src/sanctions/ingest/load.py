@@ -6,8 +6,8 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from .sources.detect import InputSet, open_publication, plan_inputs
-from .store import LoadResult, Store
+from ..sources.detect import InputSet, open_publication, plan_inputs
+from ..store import LoadResult, Store
 
 _CHUNK = 1 << 20
 

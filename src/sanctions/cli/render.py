@@ -14,8 +14,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .model import Entity, NameKind
-from .screen import Hit
+from ..model import Entity, NameKind
+from ..screen import Hit
 
 _NAME_LABELS = {
     NameKind.PRIMARY: "name",

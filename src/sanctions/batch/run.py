@@ -18,11 +18,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .errors import QueryError, SourceError, UsageError
-from .match.compare import DEFAULT_THRESHOLD, compare_names
-from .model import SCHEMAS
-from .screen import MAX_NAME_LENGTH, Hit, Query, Screener
-from .tabular import ColumnType, Record, RowReader, RowWriter
+from ..errors import QueryError, SourceError, UsageError
+from ..screen import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Hit, Query, Screener, compare_pair
+from .files import ColumnType, Record, RowReader, RowWriter
 
 # Optional query columns, named as the `Query` fields they fill.
 QUERY_COLUMNS = ("id", "schema", "birth_date", "country", "id_number", "gender")
@@ -170,7 +168,7 @@ def screen_file(
     output: Path,
     *,
     threshold: float = DEFAULT_THRESHOLD,
-    limit: int = 10,
+    limit: int = DEFAULT_LIMIT,
     lists: Sequence[str] | None = None,
     workers: int = 1,
     on_progress: ProgressCallback | None = None,
@@ -218,22 +216,6 @@ def _check_distinct(input: Path, output: Path) -> None:
 
 
 # -- comparing name pairs -------------------------------------------------------------------
-def check_pair(name1: str, name2: str, schema: str | None = None) -> None:
-    """Raise QueryError naming the field when a pair cannot be compared meaningfully."""
-    for label, value in (("name1", name1), ("name2", name2)):
-        length = len(" ".join((value or "").split()))
-        if not length:
-            raise QueryError("name is empty", field=label)
-        if length > MAX_NAME_LENGTH:
-            raise QueryError(
-                f"name is {length:,} characters long; the limit is {MAX_NAME_LENGTH}", field=label
-            )
-    if schema is not None and schema not in SCHEMAS:
-        raise QueryError(
-            f"unknown schema {schema!r}; expected one of {', '.join(SCHEMAS)}", field="schema"
-        )
-
-
 def compare_file(
     input: Path,
     output: Path,
@@ -283,8 +265,7 @@ def _compare_record(
     name1, name2 = _cell(record, first) or "", _cell(record, second) or ""
     schema_value = _cell(record, schema)
     try:
-        check_pair(name1, name2, schema_value)
+        return compare_pair(name1, name2, schema_value).score
     except QueryError as exc:
         summary.add_error(record.row, str(exc))
         return None
-    return compare_names(name1, name2, schema_value).score

@@ -1,8 +1,9 @@
 """The `Screener`: the one façade every interface (CLI, API, batch) screens through.
 
-It holds an immutable `NameIndex` built from the store's active list versions; `refresh`
-builds a new index when a newer version landed and swaps the reference in one assignment,
-so a screening call in flight finishes on the index it started with.
+It holds an immutable snapshot (a `NameIndex` built from the store's active list versions,
+the versions it was built from, and the caches that belong to that index). `refresh` builds
+a whole new snapshot aside and swaps the reference in one assignment, so a screening call
+in flight finishes on the snapshot it started with and never sees a half-built one.
 """
 
 from __future__ import annotations
@@ -15,123 +16,57 @@ from typing import Any
 
 import numpy as np
 
-from .errors import QueryError
-from .match.compare import DEFAULT_THRESHOLD
-from .match.features import (
+from ..errors import QueryError
+from ..match.features import (
+    FEATURES,
     IDENTIFIER_FLOOR,
-    birth_date_feature,
-    country_feature,
-    gender_feature,
     identifier_match,
     normalize_identifier,
     schema_compatible,
 )
-from .match.index import IndexedName, NameIndex
-from .match.names import NameScore, compare_name_forms
-from .model import SCHEMAS, Entity, NameKind
-from .sources.values import country_code, parse_date
-from .store import Store
-from .text.names import NameForm, analyze_name
+from ..match.index import IndexedName, NameIndex
+from ..match.names import NameScore, compare_name_forms
+from ..model import Entity, NameKind
+from ..settings import DEFAULT_LIMIT, DEFAULT_THRESHOLD
+from ..store import Store
+from ..text.names import NameForm
+from .query import Hit, Query
+from .validate import check_lists, check_options, prepare_query
 
-MAX_NAME_LENGTH = 500
 # Listed names fully scored per query, picked by the index's key overlap.
 CANDIDATES = 20
 # A weak alias (OFAC weak a.k.a., UN "Low" quality) only counts when this close.
 WEAK_ALIAS_MIN = 0.97
 
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    name: str
-    schema: str | None = None
-    birth_date: str | None = None
-    country: str | None = None
-    gender: str | None = None
-    id_number: str | None = None
-    id: str | None = None  # the caller's own reference, echoed in batch output
+Mask = np.ndarray[Any, np.dtype[np.bool_]]
 
 
-@dataclass(slots=True)
-class Hit:
-    entity_id: str
-    schema: str
-    caption: str
-    score: float
-    query_name: str
-    matched_name: str
-    matched_kind: str
-    datasets: list[str]
-    explanation: dict[str, Any] = field(default_factory=dict)
+@dataclass(frozen=True)
+class Snapshot:
+    """One index and everything derived from it; replaced whole, never changed (but for
+    its mask cache, which only ever gains entries computed from this same index)."""
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "entity_id": self.entity_id,
-            "schema": self.schema,
-            "caption": self.caption,
-            "score": round(self.score, 4),
-            "query_name": self.query_name,
-            "matched_name": self.matched_name,
-            "matched_kind": self.matched_kind,
-            "lists": self.datasets,
-            "explanation": self.explanation,
-        }
+    index: NameIndex
+    versions: dict[str, int]
+    masks: dict[tuple[str | None, tuple[str, ...] | None], Mask | None] = field(
+        default_factory=dict
+    )
 
-
-_SCHEMA_NAMES = {schema.lower(): schema for schema in SCHEMAS}
-_GENDERS = {"male": "male", "m": "male", "female": "female", "f": "female"}
-
-
-def check_options(threshold: float, limit: int) -> None:
-    if not 0.0 <= threshold <= 1.0:
-        raise QueryError(f"threshold {threshold} is outside [0, 1]", field="threshold")
-    if limit < 1:
-        raise QueryError(f"limit {limit} must be at least 1", field="limit")
-
-
-def prepare_query(query: Query) -> tuple[Query, NameForm]:
-    """Validate and normalise a query; QueryError names the field that is wrong."""
-    name = " ".join((query.name or "").split())
-    if not name:
-        raise QueryError("query name is empty", field="name")
-    if len(name) > MAX_NAME_LENGTH:
-        raise QueryError(
-            f"query name is {len(name):,} characters long; the limit is {MAX_NAME_LENGTH}",
-            field="name",
-        )
-    schema = None
-    if query.schema:
-        schema = _SCHEMA_NAMES.get(query.schema.strip().lower())
-        if schema is None:
-            raise QueryError(
-                f"unknown schema {query.schema!r}; expected one of {', '.join(SCHEMAS)}",
-                field="schema",
-            )
-    birth_date = None
-    if query.birth_date:
-        birth_date = parse_date(query.birth_date)
-        if birth_date is None:
-            raise QueryError(
-                f"birth date {query.birth_date!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)",
-                field="birth_date",
-            )
-    country = None
-    if query.country:
-        # Codes go through the territory table too: "UK" is "gb" on every list.
-        country = country_code(query.country.strip())
-        if country is None:
-            raise QueryError(
-                f"country {query.country!r} is not a country name or ISO code", field="country"
-            )
-    gender = None
-    if query.gender and query.gender.strip():
-        gender = _GENDERS.get(query.gender.strip().lower())
-        if gender is None:
-            raise QueryError(f"gender {query.gender!r} is not male or female", field="gender")
-    form = analyze_name(name, schema)
-    if not form.tokens:
-        raise QueryError(f"query name {name!r} has no letters or digits to match", field="name")
-    clean = Query(name, schema, birth_date, country, gender, query.id_number, query.id)
-    return clean, form
+    def mask(self, schema: str | None, lists: tuple[str, ...] | None) -> Mask | None:
+        """Which indexed entities a query of `schema`, limited to `lists`, may hit."""
+        key = (schema, lists)
+        if key not in self.masks:
+            if schema is None and lists is None:
+                self.masks[key] = None
+            else:
+                self.masks[key] = np.asarray(
+                    [
+                        schema_compatible(schema, e.schema) and (lists is None or e.source in lists)
+                        for e in self.index.entities
+                    ],
+                    dtype=bool,
+                )
+        return self.masks[key]
 
 
 class Screener:
@@ -143,10 +78,16 @@ class Screener:
         versions: dict[str, int] | None = None,
         sources: frozenset[str] | None = None,
     ) -> None:
-        self.index = index
-        self.versions = dict(versions or {})
+        self._snapshot = Snapshot(index, dict(versions or {}))
         self.sources = sources  # the lists it screens; None: every list in the store
-        self._schema_masks: dict[tuple[str | None, tuple[str, ...] | None], np.ndarray | None] = {}
+
+    @property
+    def index(self) -> NameIndex:
+        return self._snapshot.index
+
+    @property
+    def versions(self) -> dict[str, int]:
+        return self._snapshot.versions
 
     @classmethod
     def from_entities(cls, entities: Iterable[Entity]) -> Screener:
@@ -179,41 +120,25 @@ class Screener:
         if current == self.versions:
             return False
         fresh = Screener.from_store(store, sources=self.sources)
-        self.index, self.versions, self._schema_masks = fresh.index, fresh.versions, {}
+        self._snapshot = fresh._snapshot  # the swap: one assignment
         return True
 
     # -- screening -----------------------------------------------------------------------
-    def _mask(
-        self, index: NameIndex, schema: str | None, lists: tuple[str, ...] | None
-    ) -> np.ndarray | None:
-        key = (schema, lists)
-        if key not in self._schema_masks:
-            if schema is None and lists is None:
-                self._schema_masks[key] = None
-            else:
-                self._schema_masks[key] = np.asarray(
-                    [
-                        schema_compatible(schema, e.schema) and (lists is None or e.source in lists)
-                        for e in index.entities
-                    ],
-                    dtype=bool,
-                )
-        return self._schema_masks[key]
-
     def screen(
         self,
         query: Query,
         *,
         threshold: float = DEFAULT_THRESHOLD,
-        limit: int = 10,
+        limit: int = DEFAULT_LIMIT,
         lists: Iterable[str] | None = None,
     ) -> list[Hit]:
         """Listed entities scoring at least `threshold` against the query, best first."""
-        index = self.index  # one index for the whole call, even if refresh() swaps it
+        snapshot = self._snapshot  # one snapshot for the whole call, even if refresh() swaps
+        index = snapshot.index
         check_options(threshold, limit)
         query, form = prepare_query(query)
-        list_filter = tuple(sorted(lists)) if lists is not None else None
-        allowed = self._mask(index, query.schema, list_filter)
+        chosen = check_lists(lists)
+        allowed = snapshot.mask(query.schema, tuple(sorted(chosen)) if chosen is not None else None)
         hits = []
         for position, names in index.candidates([form], CANDIDATES, allowed).items():
             hit = self._score_entity(index, position, names, query, form, threshold)
@@ -225,6 +150,40 @@ class Screener:
             )
         hits.sort(key=lambda h: (-h.score, h.entity_id))
         return hits[:limit]
+
+    def screen_names(
+        self,
+        queries: Iterable[Query],
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = DEFAULT_LIMIT,
+        lists: Iterable[str] | None = None,
+    ) -> list[Hit]:
+        """Several names of one party (its name and aliases): each listed entity once, with
+        its best-scoring hit, best first."""
+        chosen = check_lists(lists)
+        best: dict[str, Hit] = {}
+        for query in queries:
+            for hit in self.screen(query, threshold=threshold, limit=limit, lists=chosen):
+                if hit.entity_id not in best or hit.score > best[hit.entity_id].score:
+                    best[hit.entity_id] = hit
+        return sorted(best.values(), key=lambda h: (-h.score, h.entity_id))[:limit]
+
+    def screen_entity(
+        self,
+        entity: Entity,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = DEFAULT_LIMIT,
+        lists: Iterable[str] | None = None,
+    ) -> list[Hit]:
+        """Screen a whole entity (a stored customer, or a listed entity against the other
+        lists): every name but weak aliases, with its birth date, country, gender and first
+        identifier as evidence. The entity itself is never its own hit."""
+        hits = self.screen_names(
+            entity_queries(entity), threshold=threshold, limit=limit + 1, lists=lists
+        )
+        return [hit for hit in hits if hit.entity_id != entity.id][:limit]
 
     def _identifier_hits(
         self,
@@ -272,11 +231,10 @@ class Screener:
         features: dict[str, float] = {"name": round(name_score, 4)}
         notes: list[str] = []
         score = name_score
-        for label, (delta, note) in (
-            ("birth_date", birth_date_feature(query.birth_date, entity)),
-            ("country", country_feature(query.country, entity)),
-            ("gender", gender_feature(query.gender, entity)),
-        ):
+        evidence = {"birth_date": query.birth_date, "country": query.country}
+        evidence["gender"] = query.gender
+        for label, feature in FEATURES:
+            delta, note = feature(evidence[label], entity)
             if note is not None:
                 features[label] = delta
                 notes.append(note)
@@ -305,7 +263,7 @@ class Screener:
         queries: Iterable[Query],
         *,
         threshold: float = DEFAULT_THRESHOLD,
-        limit: int = 10,
+        limit: int = DEFAULT_LIMIT,
         lists: Iterable[str] | None = None,
         workers: int = 1,
     ) -> Iterator[list[Hit] | QueryError]:
@@ -315,7 +273,7 @@ class Screener:
         copy-on-write; input is consumed in chunks, so memory stays flat for any input size.
         """
         check_options(threshold, limit)
-        chosen = tuple(lists) if lists is not None else None
+        chosen = check_lists(lists)
         options = {"threshold": threshold, "limit": limit, "lists": chosen}
         if workers < 0:
             workers = multiprocessing.cpu_count()
@@ -354,3 +312,19 @@ def _screen_one(
 def _screen_in_worker(job: tuple[Query, dict[str, Any]]) -> list[Hit] | QueryError:
     assert _WORKER_SCREENER is not None
     return _screen_one(_WORKER_SCREENER, *job)
+
+
+def entity_queries(entity: Entity) -> list[Query]:
+    """One query per usable name of the entity, each carrying the entity's other evidence."""
+    countries = [*entity.get("nationality"), *entity.get("citizenship"), *entity.get("country")]
+    countries += [a.country for a in entity.addresses if a.country]
+    evidence = {
+        "schema": entity.schema,
+        "birth_date": entity.birth_dates[0].start if entity.birth_dates else None,
+        "country": countries[0] if countries else None,
+        "gender": next(iter(entity.get("gender")), None),
+        "id_number": entity.identifiers[0].value if entity.identifiers else None,
+        "id": entity.id,
+    }
+    names = dict.fromkeys(n.value for n in entity.names if n.kind is not NameKind.WEAK)
+    return [Query(name, **evidence) for name in names]  # type: ignore[arg-type]

@@ -26,7 +26,7 @@ from typing import IO, Any, Literal
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .errors import ParseError, SourceError, UsageError
+from ..errors import ParseError, SourceError, UsageError
 
 PARQUET_SUFFIXES = frozenset({".parquet", ".pq"})
 # Rows per Parquet record batch, read or written: bounds memory whatever the file size.

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import httpx
 
-from .config import FetchSettings
-from .errors import SanctionsError
+from ..errors import SanctionsError
+from ..settings import FetchSettings
 
 _CHUNK = 1 << 16
 _HEAD = 1024  # bytes looked at to tell an HTML page from a list file
