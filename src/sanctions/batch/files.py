@@ -113,7 +113,7 @@ class RowReader:
         for a progress bar, not for anything else.
         """
         if self._parquet is not None:
-            return self._parquet.metadata.num_rows
+            return int(self._parquet.metadata.num_rows)
         lines, last = 0, b"\n"
         with self.path.open("rb") as handle:
             while chunk := handle.read(_COUNT_CHUNK):

@@ -81,7 +81,8 @@ def screen(
 ) -> None:
     """Screen NAME against the loaded lists, or a whole file with --batch. Exit 1 on hits."""
     sources = _parse_lists(lists)
-    fields = {"--schema": schema, "--birth-date": birth_date, "--country": country}
+    fields: dict[str, object] = {"--schema": schema, "--birth-date": birth_date}
+    fields["--country"] = country
     fields |= {"--id": id_number, "--gender": gender, "--explain": explain or None}
     if batch is None:
         if name is None:

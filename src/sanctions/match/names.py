@@ -169,7 +169,7 @@ def _candidate_pairs(
 ) -> list[tuple[float, float, tuple[int, ...], tuple[int, ...], str]]:
     """Every token pairing worth considering, as (similarity, weight, q idx, l idx, how)."""
     q, c = query.tokens, listed.tokens
-    out = []
+    out: list[tuple[float, float, tuple[int, ...], tuple[int, ...], str]] = []
     strong_q: set[int] = set()
     strong_c: set[int] = set()
     cache = _SIMILARITY_CACHE

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -266,7 +266,7 @@ class Screener:
         limit: int = DEFAULT_LIMIT,
         lists: Iterable[str] | None = None,
         workers: int = 1,
-    ) -> Iterator[list[Hit] | QueryError]:
+    ) -> Generator[list[Hit] | QueryError, None, None]:
         """Screen a stream of queries, in order; a bad query yields its QueryError, not a stop.
 
         With `workers` > 1 (or -1 for every core), forked processes share this index
@@ -327,4 +327,4 @@ def entity_queries(entity: Entity) -> list[Query]:
         "id": entity.id,
     }
     names = dict.fromkeys(n.value for n in entity.names if n.kind is not NameKind.WEAK)
-    return [Query(name, **evidence) for name in names]  # type: ignore[arg-type]
+    return [Query(name, **evidence) for name in names]
