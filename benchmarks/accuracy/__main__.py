@@ -1,22 +1,4 @@
-"""Name-matching and screening accuracy on the labelled data, side by side with baselines.
-
-    python benchmarks/accuracy.py [--threshold T] [--write docs/benchmarks.md] [--quick]
-
-Sections (all data from ../shared/data/pairs, see its README):
-
-1. nomenklatura name-bench pairs scored with `compare_names`: P/R/F1 at the threshold, best F1,
-   ROC AUC, by case group and quality; next to nomenklatura's frozen logic-v2 scores and two
-   rapidfuzz baselines (WRatio, Jaro-Winkler).
-2. yente UN positives (untreated and treated) screened against every real list: recall of
-   the UN entity whose name is the untreated query.
-3. yente synthetic negatives (global, US): false alerts per 1,000 names.
-4. US Congress PEPs (not sanctioned): false alerts per 1,000 names.
-5. watchman cross-script pairs and algorithm-comparison pairs.
-6. nomenklatura entity-bench checks, names only.
-
-Everything is printed; `--write` also replaces this benchmark's section of a markdown file.
-`--quick` samples 5,000 names from each negatives file (seeded); the default is the full run.
-"""
+"""Entry point of `python -m accuracy` (run from benchmarks/, so `_common` imports)."""
 
 from __future__ import annotations
 
@@ -52,6 +34,8 @@ from _common import (
 from sanctions.match import DEFAULT_THRESHOLD, compare_names
 from sanctions.screen import Hit, Query, Screener
 from sanctions.store import Store
+
+from . import __doc__ as PACKAGE_DOC
 
 HEADING = "## Accuracy (`benchmarks/accuracy.py`)"
 REFERENCE_THRESHOLD = 0.85  # where the baselines' F1 is also quoted (they have no default)
@@ -965,7 +949,9 @@ def markdown(r: Report) -> str:
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m accuracy", description=PACKAGE_DOC.splitlines()[0]
+    )
     parser.add_argument(
         "--threshold",
         type=float,
