@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import math
 import random
-import re
 import sys
 import tempfile
 import time
@@ -26,7 +23,6 @@ from _common import (
     Person,
     load_screening_store,
     machine,
-    read_csv,
     read_people,
     timed,
     write_section,
@@ -35,52 +31,29 @@ from sanctions.match import DEFAULT_THRESHOLD, compare_names
 from sanctions.screen import Hit, Query, Screener
 from sanctions.store import Store
 
+from . import (
+    HEADING,
+    LIMIT,
+    QUICK_SAMPLE,
+    REFERENCE_THRESHOLD,
+    TRUTH_SOURCE,
+    WORST,
+)
 from . import __doc__ as PACKAGE_DOC
+from .datasets import (
+    LogicV2,
+    NameCase,
+    read_algorithm_comparison,
+    read_cross_script,
+    read_entity_checks,
+    read_logic_v2,
+    read_name_cases,
+)
 from .metrics import Summary, best_f1, confusion, roc_auc, summarize, wilson
 from .tables import fmt, md_escape, pct, table
 
-HEADING = "## Accuracy (`benchmarks/accuracy.py`)"
-REFERENCE_THRESHOLD = 0.85  # where the baselines' F1 is also quoted (they have no default)
-QUICK_SAMPLE = 5_000
-LIMIT = 10
-WORST = 15
-TRUTH_SOURCE = "un-sc"
-
 # ------------------------------------------------------------------------------------------
 # 1. nomenklatura name-bench
-
-
-@dataclass(frozen=True, slots=True)
-class NameCase:
-    group: str
-    schema: str
-    name1: str
-    name2: str
-    match: bool
-    quality: str
-    category: str
-
-
-def parse_bool(text: str) -> bool:
-    value = text.strip().lower()
-    if value not in ("true", "false"):
-        raise ValueError(f"not a boolean: {text!r}")
-    return value == "true"
-
-
-def read_name_cases(path: Path) -> list[NameCase]:
-    return [
-        NameCase(
-            group=row["case_group"],
-            schema=row["schema"],
-            name1=row["name1"],
-            name2=row["name2"],
-            match=parse_bool(row["is_match"]),
-            quality=row["quality"].strip() or "MEDIUM",
-            category=row["category"],
-        )
-        for row in read_csv(path)
-    ]
 
 
 def our_scores(pairs: Iterable[tuple[str, str, str | None]]) -> list[float]:
@@ -100,34 +73,6 @@ class ScorerRow:
     name: str
     n: int
     summary: Summary
-
-
-@dataclass(frozen=True, slots=True)
-class LogicV2:
-    keys: list[tuple[str, str, str]]  # (schema, name1, name2)
-    labels: list[bool]
-    scores: list[float]
-    predicted: list[bool]
-    implied: str  # the threshold its predictions imply
-
-
-def read_logic_v2(path: Path) -> LogicV2:
-    rows = read_csv(path)
-    predicted = [parse_bool(r["predicted_match"]) for r in rows]
-    scores = [float(r["score"]) for r in rows]
-    lowest_yes = min((s for s, p in zip(scores, predicted, strict=True) if p), default=math.nan)
-    highest_no = max((s for s, p in zip(scores, predicted, strict=True) if not p), default=0.0)
-    if highest_no < lowest_yes:
-        implied = f"{highest_no:.4f} < t ≤ {lowest_yes:.4f}"
-    else:
-        implied = "none (predictions not monotone in score)"
-    return LogicV2(
-        keys=[(r["schema"], r["name1"], r["name2"]) for r in rows],
-        labels=[parse_bool(r["is_match"]) for r in rows],
-        scores=scores,
-        predicted=predicted,
-        implied=implied,
-    )
 
 
 def logic_v2_summary(lv2: LogicV2) -> Summary:
@@ -524,8 +469,6 @@ def feature_note(hit: Hit) -> str:
 # ------------------------------------------------------------------------------------------
 # 5. watchman pairs
 
-_SCRIPT_COMMENT = re.compile(r"^#\s*(.+?)\s+to\s+Latin\b", re.IGNORECASE)
-
 
 @dataclass(frozen=True, slots=True)
 class CrossScript:
@@ -534,24 +477,6 @@ class CrossScript:
     expected: str
     min_score: float
     score: float
-
-
-def read_cross_script(path: Path) -> list[tuple[str, str, str, float]]:
-    """(script, query, expected, their min score); the script comes from "# X to Latin"."""
-    out = []
-    script = "?"
-    with path.open(encoding="utf-8", newline="") as handle:
-        for line in handle:
-            stripped = line.strip()
-            if not stripped:
-                continue
-            if stripped.startswith("#"):
-                if m := _SCRIPT_COMMENT.match(stripped):
-                    script = m.group(1)
-                continue
-            query, expected, min_score, _description = next(csv.reader([stripped]))
-            out.append((script, query, expected, float(min_score)))
-    return out
 
 
 def cross_script(threshold: float) -> list[CrossScript]:
@@ -592,11 +517,7 @@ class AlgoPair:
 
 
 def algorithm_comparison(threshold: float) -> list[AlgoPair]:
-    path = PAIRS / "watchman_algorithm_comparison.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        algos = [c for c in reader.fieldnames or [] if c not in ("query", "index", "note")]
-        rows = list(reader)
+    algos, rows = read_algorithm_comparison(PAIRS / "watchman_algorithm_comparison.csv")
     pairs = [
         AlgoPair(
             r["query"],
@@ -645,39 +566,6 @@ def algo_table(pairs: list[AlgoPair], threshold: float) -> list[str]:
 
 # ------------------------------------------------------------------------------------------
 # 6. entity-bench checks, names only
-
-_NAME_PARTS = ("firstName", "middleName", "fatherName", "lastName")
-
-
-def entity_name(props: dict[str, object]) -> str:
-    """The `name` property, else the name parts joined in first-middle-father-last order."""
-    name = props.get("name")
-    if isinstance(name, list):
-        name = name[0] if name else None
-    if isinstance(name, str) and name.strip():
-        return name
-    parts = []
-    for key in _NAME_PARTS:
-        value = props.get(key)
-        parts += value if isinstance(value, list) else [value] if isinstance(value, str) else []
-    return " ".join(parts)
-
-
-def read_entity_checks(path: Path) -> list[NameCase]:
-    """The checks as name pairs (query name vs candidate name); `label` becomes the category."""
-    checks = json.loads(path.read_text(encoding="utf-8"))["checks"]
-    return [
-        NameCase(
-            group="entity_bench",
-            schema=c["schema"],
-            name1=entity_name(c["query"]),
-            name2=entity_name(c["candidate"]),
-            match=bool(c["match"]),
-            quality="",
-            category=c.get("label", ""),
-        )
-        for c in checks
-    ]
 
 
 def entity_bench(threshold: float, default_label: str) -> Summary:
