@@ -10,13 +10,10 @@ import tempfile
 import time
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-from rapidfuzz import fuzz
-from rapidfuzz.distance import JaroWinkler
 
 from _common import (
     PAIRS,
@@ -27,7 +24,7 @@ from _common import (
     timed,
     write_section,
 )
-from sanctions.match import DEFAULT_THRESHOLD, compare_names
+from sanctions.match import DEFAULT_THRESHOLD
 from sanctions.screen import Hit, Query, Screener
 from sanctions.store import Store
 
@@ -40,180 +37,17 @@ from . import (
     WORST,
 )
 from . import __doc__ as PACKAGE_DOC
-from .datasets import (
-    LogicV2,
-    NameCase,
-    read_algorithm_comparison,
-    read_cross_script,
-    read_entity_checks,
-    read_logic_v2,
-    read_name_cases,
+from .crossscript import (
+    AlgoPair,
+    CrossScript,
+    algo_table,
+    algorithm_comparison,
+    cross_script,
+    cross_script_table,
 )
-from .metrics import Summary, best_f1, confusion, roc_auc, summarize, wilson
-from .tables import fmt, md_escape, pct, table
-
-# ------------------------------------------------------------------------------------------
-# 1. nomenklatura name-bench
-
-
-def our_scores(pairs: Iterable[tuple[str, str, str | None]]) -> list[float]:
-    return [compare_names(a, b, schema).score for a, b, schema in pairs]
-
-
-def wratio(a: str, b: str) -> float:
-    return fuzz.WRatio(a.casefold(), b.casefold()) / 100
-
-
-def jaro_winkler(a: str, b: str) -> float:
-    return JaroWinkler.normalized_similarity(a.casefold(), b.casefold())
-
-
-@dataclass(frozen=True, slots=True)
-class ScorerRow:
-    name: str
-    n: int
-    summary: Summary
-
-
-def logic_v2_summary(lv2: LogicV2) -> Summary:
-    f1, t = best_f1(lv2.scores, lv2.labels)
-    auc = roc_auc(lv2.scores, lv2.labels)
-    return Summary(confusion(lv2.labels, lv2.predicted), "its own", f1, t, auc)
-
-
-@dataclass(frozen=True, slots=True)
-class NameBench:
-    cases: list[NameCase]
-    ours: list[float]
-    scorers: list[ScorerRow]
-    slices: list[tuple[str, Summary]]
-    lv2_implied: str
-    lv2_label_diffs: int
-    lv2_unmatched: int
-
-
-def name_bench(threshold: float, default_label: str) -> NameBench:
-    cases = read_name_cases(PAIRS / "nomenklatura_name_bench_cases.csv")
-    labels = [c.match for c in cases]
-    ours = our_scores((c.name1, c.name2, c.schema) for c in cases)
-    lv2 = read_logic_v2(PAIRS / "nomenklatura_name_bench_logicv2_scores.csv")
-    ours_lv2 = our_scores((a, b, schema) for schema, a, b in lv2.keys)
-    ref = f"{REFERENCE_THRESHOLD} (ref.)"
-    scorers = [
-        ScorerRow("ours", len(cases), summarize(ours, labels, threshold, default_label)),
-        ScorerRow(
-            "ours, on logic-v2's rows and labels",
-            len(lv2.keys),
-            summarize(ours_lv2, lv2.labels, threshold, default_label),
-        ),
-        ScorerRow("nomenklatura logic-v2 (frozen)", len(lv2.keys), logic_v2_summary(lv2)),
-    ]
-    for name, fn in (("rapidfuzz WRatio", wratio), ("rapidfuzz Jaro-Winkler", jaro_winkler)):
-        scores = [fn(c.name1, c.name2) for c in cases]
-        summary = summarize(scores, labels, REFERENCE_THRESHOLD, ref)
-        scorers.append(ScorerRow(name, len(cases), summary))
-    by_key = {(c.schema, c.name1, c.name2): c.match for c in cases}
-    shared = [(k, y) for k, y in zip(lv2.keys, lv2.labels, strict=True) if k in by_key]
-    return NameBench(
-        cases=cases,
-        ours=ours,
-        scorers=scorers,
-        slices=name_slices(cases, ours, threshold, default_label),
-        lv2_implied=lv2.implied,
-        lv2_label_diffs=sum(1 for k, y in shared if by_key[k] != y),
-        lv2_unmatched=len(lv2.keys) - len(shared),
-    )
-
-
-def name_slices(
-    cases: list[NameCase], scores: list[float], threshold: float, label: str
-) -> list[tuple[str, Summary]]:
-    slices: list[tuple[str, Summary]] = []
-    for title, key in (
-        ("group", lambda c: c.group),
-        ("quality", lambda c: c.quality),
-        ("schema", lambda c: c.schema),
-    ):
-        groups: dict[str, list[int]] = defaultdict(list)
-        for i, case in enumerate(cases):
-            groups[key(case)].append(i)
-        for value in sorted(groups):
-            idx = groups[value]
-            sub_scores = [scores[i] for i in idx]
-            sub_labels = [cases[i].match for i in idx]
-            slices.append(
-                (f"{title}: {value}", summarize(sub_scores, sub_labels, threshold, label))
-            )
-    return slices
-
-
-def print_name_bench(bench: NameBench, threshold: float) -> None:
-    print("\n== 1. nomenklatura name-bench ==")
-    print(f"logic-v2's predictions imply a threshold of {bench.lv2_implied}")
-    print(
-        f"logic-v2 rows: {bench.lv2_unmatched} not in cases.csv (by schema+names); "
-        f"{bench.lv2_label_diffs} shared pairs labelled differently"
-    )
-    print("\n".join(scorer_table(bench.scorers)))
-    print()
-    print("\n".join(slice_table(bench.slices)))
-    print_worst_errors(bench.cases, bench.ours, threshold)
-
-
-def scorer_table(rows: list[ScorerRow]) -> list[str]:
-    header = ["scorer", "rows", "at threshold", "P", "R", "F1", "best F1 (@ t)", "AUC"]
-    body = [
-        [
-            r.name,
-            f"{r.n:,}",
-            r.summary.threshold_label,
-            fmt(r.summary.at.precision),
-            fmt(r.summary.at.recall),
-            fmt(r.summary.at.f1),
-            f"{fmt(r.summary.best_f1)} (@ {fmt(r.summary.best_t)})",
-            fmt(r.summary.auc),
-        ]
-        for r in rows
-    ]
-    return table(header, body, "lrlrrrrr")
-
-
-def slice_table(
-    slices: list[tuple[str, Summary]], keep: Callable[[str], bool] | None = None
-) -> list[str]:
-    header = ["slice", "n", "match / non", "P", "R", "F1", "errors (FN+FP)", "AUC"]
-    body = []
-    for name, s in slices:
-        if keep is not None and not keep(name):
-            continue
-        label = name + (" (must pass)" if name == "quality: STRONG" else "")
-        body.append(
-            [
-                label,
-                str(s.at.n),
-                f"{s.at.tp + s.at.fn} / {s.at.fp + s.at.tn}",
-                fmt(s.at.precision),
-                fmt(s.at.recall),
-                fmt(s.at.f1),
-                f"{s.at.fn}+{s.at.fp}",
-                fmt(s.auc),
-            ]
-        )
-    return table(header, body)
-
-
-def print_worst_errors(cases: list[NameCase], scores: list[float], threshold: float) -> None:
-    indexed = list(zip(cases, scores, strict=True))
-    misses = sorted((p for p in indexed if p[0].match and p[1] < threshold), key=lambda p: p[1])
-    false = sorted(
-        (p for p in indexed if not p[0].match and p[1] >= threshold), key=lambda p: -p[1]
-    )
-    for title, items in (("false negatives", misses), ("false positives", false)):
-        print(f"\nworst {title} at {threshold} ({len(items)} in all; top {WORST}):")
-        for case, score in items[:WORST]:
-            tags = ", ".join(v for v in (case.group, case.schema, case.quality, case.category) if v)
-            print(f"  {score:.3f}  {case.name1!r} ~ {case.name2!r}  [{tags}]")
-
+from .metrics import Summary, wilson
+from .pairs import NameBench, entity_bench, name_bench, print_name_bench, scorer_table, slice_table
+from .tables import fmt, pct, table
 
 # ------------------------------------------------------------------------------------------
 # 2. yente UN positives
@@ -464,123 +298,6 @@ def feature_note(hit: Hit) -> str:
     return " " + ", ".join(
         f"{k} {v:+.2f}" if k != "name" else f"name {v:.2f}" for k, v in features.items()
     )
-
-
-# ------------------------------------------------------------------------------------------
-# 5. watchman pairs
-
-
-@dataclass(frozen=True, slots=True)
-class CrossScript:
-    script: str
-    query: str
-    expected: str
-    min_score: float
-    score: float
-
-
-def cross_script(threshold: float) -> list[CrossScript]:
-    rows = read_cross_script(PAIRS / "watchman_cross_script_pairs.csv")
-    results = [CrossScript(script, q, e, m, compare_names(q, e).score) for script, q, e, m in rows]
-    print("\n== 5. watchman cross-script pairs ==")
-    print("\n".join(cross_script_table(results, threshold)))
-    return results
-
-
-def cross_script_table(results: list[CrossScript], threshold: float) -> list[str]:
-    body = [
-        [
-            r.script,
-            md_escape(f"{r.query} → {r.expected}"),
-            f"{r.min_score:.2f}",
-            f"{r.score:.3f}",
-            "yes" if r.score >= threshold else "**no**",
-        ]
-        for r in results
-    ]
-    passed = sum(1 for r in results if r.score >= threshold)
-    body.append(["all", "", "", "", f"{passed}/{len(results)}"])
-    return table(["script", "pair", "watchman min", "ours", f"≥ {threshold}"], body, "llrrr")
-
-
-@dataclass(frozen=True, slots=True)
-class AlgoPair:
-    query: str
-    index: str
-    note: str
-    theirs: dict[str, float]
-    score: float
-
-    @property
-    def expected(self) -> bool:
-        return "false-positive" not in self.note
-
-
-def algorithm_comparison(threshold: float) -> list[AlgoPair]:
-    algos, rows = read_algorithm_comparison(PAIRS / "watchman_algorithm_comparison.csv")
-    pairs = [
-        AlgoPair(
-            r["query"],
-            r["index"],
-            r["note"],
-            {a: float(r[a]) for a in algos},
-            compare_names(r["query"], r["index"]).score,
-        )
-        for r in rows
-    ]
-    print("\n== 5b. watchman algorithm comparison (their 12 algorithms vs ours) ==")
-    header = ["query", "index", "note", "ours", "ok", *algos]
-    body = [
-        [p.query, p.index, p.note, f"{p.score:.3f}", algo_ok(p, threshold)]
-        + [f"{p.theirs[a]:.3f}" for a in algos]
-        for p in pairs
-    ]
-    print("\n".join(table(header, body, "lll" + "r" * (len(header) - 3))))
-    return pairs
-
-
-def algo_ok(pair: AlgoPair, threshold: float) -> str:
-    ok = (pair.score >= threshold) == pair.expected
-    return "yes" if ok else "**no**"
-
-
-def algo_table(pairs: list[AlgoPair], threshold: float) -> list[str]:
-    body = []
-    for p in pairs:
-        theirs = list(p.theirs.values())
-        body.append(
-            [
-                md_escape(f"{p.query} / {p.index}"),
-                md_escape(p.note) + ("" if p.expected else " (must not match)"),
-                f"{p.score:.3f}",
-                algo_ok(p, threshold),
-                f"{p.theirs.get('jw', math.nan):.3f}",
-                f"{min(theirs):.3f}–{max(theirs):.3f}",
-            ]
-        )
-    ok = sum(1 for p in pairs if (p.score >= threshold) == p.expected)
-    body.append(["all", "", "", f"{ok}/{len(pairs)}", "", ""])
-    header = ["pair", "variation", "ours", "as expected", "their jw", "their 12 algos"]
-    return table(header, body, "llrrrr")
-
-
-# ------------------------------------------------------------------------------------------
-# 6. entity-bench checks, names only
-
-
-def entity_bench(threshold: float, default_label: str) -> Summary:
-    cases = read_entity_checks(PAIRS / "nomenklatura_entity_bench_checks.json")
-    labels = [c.match for c in cases]
-    scores = our_scores((c.name1, c.name2, c.schema) for c in cases)
-    summary = summarize(scores, labels, threshold, default_label)
-    print("\n== 6. entity-bench checks, names only ==")
-    print(
-        f"n={summary.at.n} P={fmt(summary.at.precision)} R={fmt(summary.at.recall)} "
-        f"F1={fmt(summary.at.f1)} best F1={fmt(summary.best_f1)} @ {fmt(summary.best_t)} "
-        f"AUC={fmt(summary.auc)}"
-    )
-    print_worst_errors(cases, scores, threshold)
-    return summary
 
 
 # ------------------------------------------------------------------------------------------
