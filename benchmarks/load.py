@@ -1,6 +1,6 @@
 """Load time and peak memory for the real lists, against a bare-read baseline in the same run.
 
-    python benchmarks/load.py [--repeat 5] [--write docs/benchmarks.md]
+    python load.py [--repeat 5] [--write ../docs/benchmarks.md]    (from benchmarks/)
 
 Each measurement runs in a fresh child process (so peak RSS is that load's alone) into a new
 store file. The baseline reads the same bytes with no parsing into entities (csv.reader for

@@ -1,6 +1,6 @@
 """Screening speed: index build, single-query latency, batch throughput, and a 1M-name index.
 
-    python benchmarks/speed.py [--write docs/benchmarks.md] [--million-size 1000000] [--quick]
+    python speed.py [--write ../docs/benchmarks.md] [--million-size 1000000] [--quick]
 
 Queries mix clean synthetic people (yente negatives) with typo-treated listed names (yente UN
 positives), so both the "no hit" and the "hit" paths are timed. The in-run baseline is

@@ -19,7 +19,7 @@ Everything is printed; `--write` also replaces this benchmark's section of a mar
 """
 
 # Run-wide settings, shared by the runners and the report.
-HEADING = "## Accuracy (`benchmarks/accuracy.py`)"  # kept: --write finds the old section by it
+HEADING = "## Accuracy (`benchmarks/accuracy/`, `python -m accuracy`)"  # --write finds its section by it
 REFERENCE_THRESHOLD = 0.85  # where the baselines' F1 is also quoted (they have no default)
 QUICK_SAMPLE = 5_000  # names sampled from each negatives file with --quick
 LIMIT = 10  # hits asked of the screener per query
