@@ -19,7 +19,8 @@ Everything is printed; `--write` also replaces this benchmark's section of a mar
 """
 
 # Run-wide settings, shared by the runners and the report.
-HEADING = "## Accuracy (`benchmarks/accuracy/`, `python -m accuracy`)"  # --write finds its section by it
+# --write finds its section in docs/benchmarks.md by this exact heading.
+HEADING = "## Accuracy (`benchmarks/accuracy/`, `python -m accuracy`)"
 REFERENCE_THRESHOLD = 0.85  # where the baselines' F1 is also quoted (they have no default)
 QUICK_SAMPLE = 5_000  # names sampled from each negatives file with --quick
 LIMIT = 10  # hits asked of the screener per query
