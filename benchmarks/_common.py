@@ -118,7 +118,7 @@ def iso_partial_date(text: str) -> str | None:
 
 def to_country_code(value: str) -> str | None:
     """ISO alpha-2 from either a code ("af") or a country name ("Iraq")."""
-    from sanctions.sources.values import country_code
+    from sanctions.text.values import country_code
 
     value = value.strip()
     if len(value) == 2 and value.isalpha():

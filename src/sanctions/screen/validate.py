@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from ..errors import QueryError
 from ..model import SCHEMAS
 from ..settings import MAX_LIMIT, MAX_NAME_LENGTH
-from ..sources.values import country_code, parse_date
 from ..text.names import NameForm, analyze_name
+from ..text.values import country_code, parse_date
 from .query import Query
 
 _SCHEMA_NAMES = {schema.lower(): schema for schema in SCHEMAS}

@@ -52,9 +52,9 @@ from pathlib import Path
 
 from ..errors import ParseError, UsageError
 from ..model import PARTIAL_DATE, SCHEMAS, DateValue, Entity, Identifier, IdKind, NameKind
+from ..text.values import country_code
+from ._csv import Header, csv_rows, read_header
 from .base import Publication
-from .csvfile import Header, csv_rows, read_header
-from .values import country_code
 
 FORMAT = "custom-csv"
 COLUMNS = ("id", "schema", "name", "aliases", "birth_date", "country", "identifiers", "notes")

@@ -1,10 +1,11 @@
 """From paths on disk to publications: which format each file is, which files belong together.
 
-Formats are recognised from content, not names: XML by its root element, JSON lines by the
-keys of the first record, CSV by its header (OFAC's headerless CSVs by their column count:
-12 main, 6 addresses, 5 aliases, 2 remark overflow). Names only decide whether an OFAC CSV
-belongs to the SDN or the consolidated (`cons_*`) set, since the two share one layout. A folder
-is read by the official (downloaded) file names; other files in it are ignored.
+Formats are recognised from content, not names, by the rules declared in `registry.FORMATS`:
+XML by its root element, JSON lines by the keys of the first record, CSV by its header
+(OFAC's headerless CSVs by their column count: 12 main, 6 addresses, 5 aliases, 2 remark
+overflow). Names only decide whether an OFAC CSV belongs to the SDN or the consolidated
+(`cons_*`) set, since the two share one layout. A folder is read by the official
+(downloaded) file names; other files in it are ignored. Nothing here knows any one format.
 """
 
 from __future__ import annotations
@@ -17,54 +18,21 @@ from importlib import import_module
 from pathlib import Path
 
 from ..errors import FormatError, ParseError, UsageError
+from ._xml import root_tag
 from .base import Publication
-from .registry import get_source
-from .xml import root_tag
+from .registry import FORMATS, CsvRule, FormatInfo, get_format, get_source
 
-# Official file names looked for inside a folder.
-FOLDER_FILES = (
-    "sdn.csv",
-    "add.csv",
-    "alt.csv",
-    "sdn_comments.csv",
-    "cons_prim.csv",
-    "cons_add.csv",
-    "cons_alt.csv",
-    "cons_comments.csv",
-    "sdn.xml",
-    "consolidated.xml",
-    "ConList.csv",
-    "UK-Sanctions-List.xml",
-    "UK-Sanctions-List.csv",
-    "consolidated.csv",
-    "entities.ftm.json",
-    "senzing.json",
-    "xmlFullSanctionsList_1_1.xml",
-)
-# EU Official Journal annexes are one file per act, named by CELEX number (32014R0269.csv).
-FOLDER_PATTERNS = ("3[0-9][0-9][0-9][0-9]R[0-9][0-9][0-9][0-9].csv",)
 
-XML_ROOTS = {
-    "sdnList": ("ofac-xml", "ofac-sdn"),
-    "CONSOLIDATED_LIST": ("un-xml", "un-sc"),
-    "export": ("eu-fsf-xml", "eu-fsf"),
-    "Designations": ("uk-fcdo-xml", "uk-fcdo"),
-}
-KNOWN_FORMATS = (
-    "OFAC legacy CSV",
-    "OFAC sdn.xml",
-    "UN XML",
-    "EU FSF XML/CSV",
-    "EU journal CSV",
-    "OFSI ConList.csv",
-    "UK Sanctions List CSV/XML",
-    "trade.gov CSL CSV",
-    "FollowTheMoney or Senzing JSON lines",
-    "custom watchlist CSV",
-)
+def _folder_files() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Official file names, and name patterns, looked for inside a folder."""
+    names = tuple(name for info in FORMATS.values() for name in info.files)
+    patterns = tuple(pattern for info in FORMATS.values() for pattern in info.file_patterns)
+    return names, patterns
 
-# OFAC legacy CSV roles by column count.
-OFAC_CSV_ROLES = {12: "main", 6: "add", 5: "alt", 2: "comments"}
+
+def _known_formats() -> str:
+    return ", ".join(info.label for info in FORMATS.values())
+
 
 _HEAD_BYTES = 16 * 1024
 
@@ -82,10 +50,11 @@ def _expand(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = [path / name for name in FOLDER_FILES if (path / name).is_file()]
-            found += sorted(p for pattern in FOLDER_PATTERNS for p in path.glob(pattern))
+            folder_files, folder_patterns = _folder_files()
+            found = [path / name for name in folder_files if (path / name).is_file()]
+            found += sorted(p for pattern in folder_patterns for p in path.glob(pattern))
             if not found:
-                names = ", ".join(FOLDER_FILES)
+                names = ", ".join(folder_files)
                 raise UsageError(f"{path}: folder holds none of the official files ({names})")
             files.extend(found)
         elif path.is_file():
@@ -98,7 +67,8 @@ def _expand(paths: list[Path]) -> list[Path]:
 def sniff(path: Path) -> tuple[str, str | None, str | None]:
     """(format, source, role) of one file, from its content.
 
-    Source is None for OFAC CSV, whose set (SDN or consolidated) the caller decides.
+    The source is the format's (for OFAC CSV the file name decides SDN or consolidated);
+    None for a custom watchlist, whose name the caller gives.
     """
     with path.open("rb") as handle:
         head = handle.read(_HEAD_BYTES)
@@ -106,38 +76,42 @@ def sniff(path: Path) -> tuple[str, str | None, str | None]:
     if not stripped:
         raise ParseError("file is empty", path=path)
     if stripped.startswith(b"<"):
-        root = root_tag(path)
-        if root not in XML_ROOTS:
-            known = ", ".join(f"<{r}>" for r in XML_ROOTS)
-            raise FormatError(
-                f"XML root <{root}> is not a list we parse (expected {known})", path=path
-            )
-        fmt, source = XML_ROOTS[root]
-        return fmt, source, "main"
-    if stripped.startswith((b"{", b"[")):
-        return _sniff_json(path, stripped)
-    return _sniff_csv(path, stripped)
+        info, role = _sniff_xml(path), "main"
+    elif stripped.startswith((b"{", b"[")):
+        info, role = _sniff_json(path, stripped), "main"
+    else:
+        info, role = _sniff_csv(path, stripped)
+    return info.name, info.source_for(path.name), role
 
 
-def _sniff_json(path: Path, head: bytes) -> tuple[str, str | None, str | None]:
+def _sniff_xml(path: Path) -> FormatInfo:
+    root = root_tag(path)
+    roots = {info.xml_root: info for info in FORMATS.values() if info.xml_root}
+    if root not in roots:
+        known = ", ".join(f"<{r}>" for r in roots)
+        raise FormatError(f"XML root <{root}> is not a list we parse (expected {known})", path=path)
+    return roots[root]
+
+
+def _sniff_json(path: Path, head: bytes) -> FormatInfo:
     first_line = head.split(b"\n", 1)[0]
     try:
         record = json.loads(first_line)
     except (ValueError, UnicodeDecodeError):
         record = None
     if isinstance(record, dict):
-        if {"id", "schema"} <= record.keys():
-            return "ftm-json", "opensanctions", "main"
-        if {"DATA_SOURCE", "RECORD_ID"} <= record.keys():
-            return "senzing-json", "opensanctions-senzing", "main"
+        for info in FORMATS.values():
+            if info.json_keys and info.json_keys <= record.keys():
+                return info
+    labels = " or ".join(info.label for info in FORMATS.values() if info.json_keys)
     raise FormatError(
-        "JSON is not FollowTheMoney or Senzing JSON lines (one entity object per line)",
+        f"JSON is not {labels} (one entity object per line)",
         path=path,
         line=1,
     )
 
 
-def _sniff_csv(path: Path, head: bytes) -> tuple[str, str | None, str | None]:
+def _sniff_csv(path: Path, head: bytes) -> tuple[FormatInfo, str]:
     """CSV formats, by their header (OFAC's files have none: by column count)."""
     lines = head.split(b"\n")[:6]
     try:
@@ -151,31 +125,30 @@ def _sniff_csv(path: Path, head: bytes) -> tuple[str, str | None, str | None]:
                 line=1,
             ) from exc
         first = lines[0].decode("cp1252")
-    row = _first_row(first, ",")
-    if row and row[0].strip().isdigit() and len(row) in OFAC_CSV_ROLES:
-        return "ofac-csv", None, OFAC_CSV_ROLES[len(row)]
-    if "Entity_LogicalId" in _first_row(first, ";"):
-        return "eu-fsf-csv", "eu-fsf", "main"
-    header = {cell.strip().lower() for cell in row}
-    if {"celex", "recordid", "programkey"} <= header:
-        return "eu-journal-csv", "eu-journal", path.name  # one act per file, several files
-    if {"source", "entity_number", "name", "alt_names"} <= header:
-        return "us-csl-csv", "us-csl", "main"
-    # The UK files may open with a date line ("Last Updated,...", "Report Date: ...").
-    rows = [_first_row(line.decode("cp1252", "replace"), ",") for line in lines]
-    for cells in rows[:3]:
-        names = {cell.strip().lower() for cell in cells}
-        if {"unique id", "name 6"} <= names:
-            return "uk-fcdo-csv", "uk-fcdo", "main"
-        if {"name 6", "group type", "group id"} <= names:
-            return "uk-ofsi-csv", "uk-ofsi", "main"
-    if {"id", "name"} <= header:
-        return "custom-csv", None, "main"  # the list's name comes from --source custom-NAME
+    texts = [first] + [line.decode("cp1252", "replace") for line in lines[1:]]
+    for info in FORMATS.values():
+        if info.csv is not None and (role := _csv_role(info, info.csv, texts, path)):
+            return info, role
     raise FormatError(
-        "not a list format we recognise (expected one of: " + ", ".join(KNOWN_FORMATS) + ")",
+        f"not a list format we recognise (expected one of: {_known_formats()})",
         path=path,
         line=1,
     )
+
+
+def _csv_role(info: FormatInfo, rule: CsvRule, texts: list[str], path: Path) -> str | None:
+    """The file's role in its publication when the rule recognises it, else None."""
+    if rule.column_roles:
+        row = _first_row(texts[0], rule.delimiter)
+        roles = dict(rule.column_roles)
+        ok = bool(row) and row[0].strip().isdigit() and len(row) in roles
+        return roles[len(row)] if ok else None
+    for text in texts[: rule.search_rows]:
+        cells = {cell.strip() for cell in _first_row(text, rule.delimiter)}
+        if rule.header <= (cells if rule.exact else {cell.lower() for cell in cells}):
+            # Several equal files make one publication: each is its own role.
+            return path.name if info.call == "all" else "main"
+    return None
 
 
 def _first_row(text: str, delimiter: str) -> list[str]:
@@ -198,8 +171,6 @@ def plan_inputs(paths: list[Path], source: str | None = None) -> list[InputSet]:
     sets: dict[tuple[str, str], InputSet] = {}
     for path in _expand(paths):
         fmt, detected, role = sniff(path)
-        if fmt == "ofac-csv":
-            detected = "ofac-cons" if path.name.lower().startswith("cons") else "ofac-sdn"
         chosen = source or detected
         if chosen is None:
             raise UsageError(
@@ -217,7 +188,7 @@ def plan_inputs(paths: list[Path], source: str | None = None) -> list[InputSet]:
             )
         group.files[role] = path
     for group in sets.values():
-        if group.format not in MULTI_FILE_FORMATS and "main" not in group.files:
+        if get_format(group.format).call != "all" and "main" not in group.files:
             parts = ", ".join(str(p) for p in group.files.values())
             raise UsageError(f"{parts}: given without the main file of {group.source}")
     if len({s.source for s in sets.values()}) != len(sets):
@@ -225,44 +196,16 @@ def plan_inputs(paths: list[Path], source: str | None = None) -> list[InputSet]:
     return list(sets.values())
 
 
-# Formats whose publication is several equal files (the EU journal: one CSV per legal act).
-MULTI_FILE_FORMATS = frozenset({"eu-journal-csv"})
-
-# Format -> (module, parser function) for the single-file formats.
-PARSERS = {
-    "ofac-xml": ("ofac_xml", "parse_ofac_xml"),
-    "un-xml": ("un_xml", "parse_un_xml"),
-    "eu-fsf-xml": ("eu_fsf", "parse_eu_fsf_xml"),
-    "eu-fsf-csv": ("eu_fsf", "parse_eu_fsf_csv"),
-    "uk-ofsi-csv": ("uk_ofsi", "parse_uk_ofsi"),
-    "uk-fcdo-csv": ("uk_fcdo", "parse_uk_fcdo_csv"),
-    "uk-fcdo-xml": ("uk_fcdo", "parse_uk_fcdo_xml"),
-    "us-csl-csv": ("us_csl", "parse_us_csl"),
-    "ftm-json": ("ftm", "parse_ftm"),
-    "senzing-json": ("ftm", "parse_senzing"),
-    "custom-csv": ("custom_csv", "parse_custom_csv"),
-}
-
-
 def open_publication(inputs: InputSet) -> Publication:
     """Hand the files to the parser of their format."""
-    if inputs.format == "ofac-csv":
-        from .ofac_csv import parse_ofac_csv
-
-        return parse_ofac_csv(
-            inputs.files["main"],
-            source=inputs.source,
-            add=inputs.files.get("add"),
-            alt=inputs.files.get("alt"),
-            comments=inputs.files.get("comments"),
-        )
-    if inputs.format == "eu-journal-csv":
-        from .eu_journal import parse_eu_journal
-
-        return parse_eu_journal(sorted(inputs.files.values()), source=inputs.source)
-    if inputs.format not in PARSERS:
-        raise FormatError(f"no parser for format {inputs.format!r}", path=inputs.files["main"])
-    module, function = PARSERS[inputs.format]
+    info = get_format(inputs.format)
+    module, function = info.parser.split(":")
     parser = getattr(import_module(f"{__package__}.{module}"), function)
-    publication: Publication = parser(inputs.files["main"], source=inputs.source)
+    if info.call == "all":
+        publication: Publication = parser(sorted(inputs.files.values()), source=inputs.source)
+    elif info.call == "roles":
+        others = {role: path for role, path in inputs.files.items() if role != "main"}
+        publication = parser(inputs.files["main"], source=inputs.source, **others)
+    else:
+        publication = parser(inputs.files["main"], source=inputs.source)
     return publication

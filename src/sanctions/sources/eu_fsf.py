@@ -39,10 +39,10 @@ from lxml import etree
 
 from ..errors import FormatError, ParseError
 from ..model import Address, DateValue, Entity, Identifier, IdKind, NameKind
+from ..text.values import country_code, parse_date
+from ._csv import csv_rows
+from ._xml import child_text, iter_elements, local_name, root_tag, text_of
 from .base import Publication
-from .csvfile import csv_rows
-from .values import country_code, parse_date
-from .xml import child_text, iter_elements, local_name, root_tag, text_of
 
 ROOT = "export"
 XML_FORMAT = "eu-fsf-xml"

@@ -44,10 +44,10 @@ from rigour.text import ascii_text
 
 from ..errors import FormatError, ParseError, UsageError
 from ..model import Address, DateValue, Entity, Identifier, IdKind, NameKind
+from ..text.scripts import script_code
+from ..text.values import country_code, parse_date, parse_date_value
+from ._csv import csv_rows
 from .base import Publication
-from .csvfile import csv_rows
-from .un_xml import script_of
-from .values import country_code, parse_date, parse_date_value
 
 FORMAT = "eu-journal-csv"
 REQUIRED = ("celex", "recordId", "annex", "schema", "name")
@@ -302,14 +302,14 @@ def _split_names(value: str) -> tuple[list[str], str | None]:
         value, detail = m[1], m[2]
     if m := _TRAILING.match(value):
         inner = _ORIGINAL_SCRIPT.sub("", m[2]).strip()
-        outer_script, inner_script = script_of(m[1]), script_of(inner)
+        outer_script, inner_script = script_code(m[1]), script_code(inner)
         if None not in (outer_script, inner_script) and outer_script != inner_script:
             return [m[1], inner], detail
     return [value], detail
 
 
 def _lang(name: str) -> str | None:
-    script = script_of(name)
+    script = script_code(name)
     return None if script in (None, "latn") else script
 
 

@@ -41,9 +41,9 @@ from typing import Any
 
 from ..errors import FormatError, ParseError, SourceError
 from ..model import PARTIAL_DATE, Address, DateValue, Entity, Identifier, IdKind, NameKind
+from ..text.scripts import script_code
+from ..text.values import parse_date
 from .base import Publication
-from .un_xml import script_of
-from .values import parse_date
 
 FORMAT = "ftm-json"
 SENZING_FORMAT = "senzing-json"
@@ -255,7 +255,7 @@ def _entity(record: dict[str, Any], schema: str, source: str) -> Entity:
 def _name(entity: Entity, value: str | None, kind: NameKind) -> None:
     if not value or any(n.value == " ".join(value.split()) for n in entity.names):
         return  # a name listed under two properties keeps its first, strongest, kind
-    script = script_of(value)
+    script = script_code(value)
     entity.add_name(value, kind, None if script in (None, "latn") else script)
 
 

@@ -1,12 +1,19 @@
-"""The sources we know: their names (the entity id prefix), publishers, official URLs, formats.
+"""The one place sources and formats are declared.
 
-Adding a source is one `SourceInfo` entry below; give it `downloads` and `sanctions update`
-fetches it too (the files must be in a format `sources.detect.sniff` recognises).
+`SOURCES`: every list we know, by its name (the entity id prefix), publisher, official URLs
+and the formats that can hold it. `FORMATS`: every file format we parse, with how to
+recognise it from content, the parser that reads it and the source it holds.
+`sources/detect.py` only asks these tables; it has no knowledge of any one format.
+
+Adding a format is one parser module in this folder plus one `FormatInfo` entry below (and
+the format's name in its source's `formats`). Adding a source is one `SourceInfo` entry;
+give it `downloads` and `sanctions update` fetches it too. See docs/sources.md.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
 from ..errors import UsageError
 
@@ -154,3 +161,178 @@ def get_source(name: str) -> SourceInfo:
     raise UsageError(
         f"unknown source {name!r}; known sources: {known}, or custom-NAME for your own list"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRule:
+    """How a CSV format is recognised from its first lines.
+
+    `header` must all be among the cells of one of the first `search_rows` lines (lower
+    case, stripped), read with `delimiter`. OFAC's headerless files instead have a number in
+    their first cell and a column count that says which file of the set they are
+    (`column_roles`).
+    """
+
+    header: frozenset[str] = frozenset()
+    delimiter: str = ","
+    search_rows: int = 1
+    exact: bool = False  # compare cells as written, not lower-cased
+    column_roles: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FormatInfo:
+    name: str  # the format's name, stored with each version ("ofac-csv")
+    label: str  # for messages listing what we read ("OFAC legacy CSV")
+    parser: str  # "module:function" under sanctions.sources
+    # The source a detected file holds; None: the caller names it (custom watchlists).
+    source: str | None
+    # How the parser is called: "main" parser(path, source=...); "roles" parser(main,
+    # source=..., <role>=path, ...) for a set of files; "all" parser(sorted paths, source=...)
+    # for several equal files (one per legal act).
+    call: Literal["main", "roles", "all"] = "main"
+    xml_root: str | None = None
+    json_keys: frozenset[str] = frozenset()
+    csv: CsvRule | None = None
+    files: tuple[str, ...] = ()  # official file names picked up inside a folder
+    file_patterns: tuple[str, ...] = ()  # glob patterns picked up inside a folder
+    # A file whose lower-cased name starts with the prefix holds the other source.
+    name_sources: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    def source_for(self, file_name: str) -> str | None:
+        lowered = file_name.lower()
+        for prefix, source in self.name_sources:
+            if lowered.startswith(prefix):
+                return source
+        return self.source
+
+
+# Detection tries the CSV rules in this order; the custom watchlist (any id,name header)
+# must stay last.
+FORMATS: dict[str, FormatInfo] = {
+    info.name: info
+    for info in (
+        FormatInfo(
+            "ofac-csv",
+            "OFAC legacy CSV",
+            "ofac.csv:parse_ofac_csv",
+            "ofac-sdn",
+            call="roles",
+            csv=CsvRule(column_roles=((12, "main"), (6, "add"), (5, "alt"), (2, "comments"))),
+            files=(
+                "sdn.csv",
+                "add.csv",
+                "alt.csv",
+                "sdn_comments.csv",
+                "cons_prim.csv",
+                "cons_add.csv",
+                "cons_alt.csv",
+                "cons_comments.csv",
+            ),
+            name_sources=(("cons", "ofac-cons"),),
+        ),
+        FormatInfo(
+            "ofac-xml",
+            "OFAC sdn.xml",
+            "ofac.xml:parse_ofac_xml",
+            "ofac-sdn",
+            xml_root="sdnList",
+            files=("sdn.xml",),
+        ),
+        FormatInfo(
+            "un-xml",
+            "UN XML",
+            "un:parse_un_xml",
+            "un-sc",
+            xml_root="CONSOLIDATED_LIST",
+            files=("consolidated.xml",),
+        ),
+        FormatInfo(
+            "eu-fsf-xml",
+            "EU FSF XML",
+            "eu_fsf:parse_eu_fsf_xml",
+            "eu-fsf",
+            xml_root="export",
+            files=("xmlFullSanctionsList_1_1.xml",),
+        ),
+        FormatInfo(
+            "eu-fsf-csv",
+            "EU FSF CSV",
+            "eu_fsf:parse_eu_fsf_csv",
+            "eu-fsf",
+            csv=CsvRule(frozenset({"Entity_LogicalId"}), delimiter=";", exact=True),
+        ),
+        FormatInfo(
+            "eu-journal-csv",
+            "EU journal CSV",
+            "eu_journal:parse_eu_journal",
+            "eu-journal",
+            call="all",
+            csv=CsvRule(frozenset({"celex", "recordid", "programkey"})),
+            # One file per act, named by its CELEX number (32014R0269.csv).
+            file_patterns=("3[0-9][0-9][0-9][0-9]R[0-9][0-9][0-9][0-9].csv",),
+        ),
+        FormatInfo(
+            "us-csl-csv",
+            "trade.gov CSL CSV",
+            "us_csl:parse_us_csl",
+            "us-csl",
+            csv=CsvRule(frozenset({"source", "entity_number", "name", "alt_names"})),
+            files=("consolidated.csv",),
+        ),
+        # The UK files may open with a date line ("Last Updated,...", "Report Date: ...").
+        FormatInfo(
+            "uk-fcdo-csv",
+            "UK Sanctions List CSV",
+            "uk.fcdo:parse_uk_fcdo_csv",
+            "uk-fcdo",
+            csv=CsvRule(frozenset({"unique id", "name 6"}), search_rows=3),
+            files=("UK-Sanctions-List.csv",),
+        ),
+        FormatInfo(
+            "uk-fcdo-xml",
+            "UK Sanctions List XML",
+            "uk.fcdo:parse_uk_fcdo_xml",
+            "uk-fcdo",
+            xml_root="Designations",
+            files=("UK-Sanctions-List.xml",),
+        ),
+        FormatInfo(
+            "uk-ofsi-csv",
+            "OFSI ConList.csv",
+            "uk.ofsi:parse_uk_ofsi",
+            "uk-ofsi",
+            csv=CsvRule(frozenset({"name 6", "group type", "group id"}), search_rows=3),
+            files=("ConList.csv",),
+        ),
+        FormatInfo(
+            "ftm-json",
+            "FollowTheMoney JSON lines",
+            "ftm:parse_ftm",
+            "opensanctions",
+            json_keys=frozenset({"id", "schema"}),
+            files=("entities.ftm.json",),
+        ),
+        FormatInfo(
+            "senzing-json",
+            "Senzing JSON lines",
+            "ftm:parse_senzing",
+            "opensanctions-senzing",
+            json_keys=frozenset({"DATA_SOURCE", "RECORD_ID"}),
+            files=("senzing.json",),
+        ),
+        FormatInfo(
+            "custom-csv",
+            "custom watchlist CSV",
+            "custom_csv:parse_custom_csv",
+            None,  # the list's name comes from --source custom-NAME
+            csv=CsvRule(frozenset({"id", "name"})),
+        ),
+    )
+}
+
+
+def get_format(name: str) -> FormatInfo:
+    if name not in FORMATS:
+        raise UsageError(f"unknown format {name!r}; known formats: {', '.join(FORMATS)}")
+    return FORMATS[name]

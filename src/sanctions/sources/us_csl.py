@@ -32,10 +32,10 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..model import Address, Entity, Identifier, IdKind, Link, NameKind
+from ..text.values import country_code, parse_date, parse_date_value
+from ._csv import Header, csv_rows, read_header
 from .base import Publication
-from .csvfile import Header, csv_rows, read_header
-from .ofac_xml import id_kind
-from .values import country_code, parse_date, parse_date_value
+from .ofac._ids import id_kind
 
 FORMAT = "us-csl-csv"
 REQUIRED = ("source", "name", "type")

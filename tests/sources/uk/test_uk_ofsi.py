@@ -11,7 +11,8 @@ from helpers import entities_by_id
 from sanctions.errors import FormatError, ParseError, SourceError
 from sanctions.model import Address, DateValue, Entity, Identifier, IdKind, Name, NameKind
 from sanctions.sources.base import Publication
-from sanctions.sources.uk_ofsi import parse_uk_ofsi, split_values, uk_country, uk_date
+from sanctions.sources.uk._common import split_values, uk_country, uk_date
+from sanctions.sources.uk.ofsi import parse_uk_ofsi
 
 EXCERPT = "uk/ofsi_conlist_excerpt.csv"
 

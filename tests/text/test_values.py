@@ -3,7 +3,7 @@
 import pytest
 
 from sanctions.model import DateValue
-from sanctions.sources.values import country_code, parse_date, parse_date_value
+from sanctions.text.values import country_code, parse_date, parse_date_value
 
 
 @pytest.mark.parametrize(

@@ -20,11 +20,11 @@ from contextlib import closing
 from pathlib import Path
 from typing import TypeVar
 
-from ..errors import FormatError, ParseError, SourceError
-from ..model import Address, Entity, Identifier, IdKind, NameKind
-from .base import Publication
-from .ofac_remarks import NO_FLAG, parse_remarks
-from .values import country_code
+from ...errors import FormatError, ParseError, SourceError
+from ...model import Address, Entity, Identifier, IdKind, NameKind
+from ...text.values import country_code
+from ..base import Publication
+from ._remarks import NO_FLAG, parse_remarks
 
 FORMAT = "ofac-csv"
 NULL = "-0-"

@@ -11,8 +11,8 @@ import pytest
 from sanctions.errors import FormatError, ParseError, SourceError
 from sanctions.model import DateValue, Entity, Identifier, IdKind, Link, NameKind
 from sanctions.sources.base import Publication
-from sanctions.sources.ofac_csv import parse_ofac_csv
-from sanctions.sources.ofac_remarks import parse_remarks, segment_label, split_segments
+from sanctions.sources.ofac._remarks import parse_remarks, segment_label, split_segments
+from sanctions.sources.ofac.csv import parse_ofac_csv
 
 # -- real files -------------------------------------------------------------------------------
 

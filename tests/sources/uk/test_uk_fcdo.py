@@ -21,8 +21,8 @@ from helpers import entities_by_id
 from sanctions.errors import FormatError, ParseError, SourceError
 from sanctions.model import Address, DateValue, Entity, Identifier, IdKind, Link, Name, NameKind
 from sanctions.sources.base import Publication
-from sanctions.sources.uk_fcdo import parse_uk_fcdo_csv, parse_uk_fcdo_xml
-from sanctions.sources.uk_ofsi import parse_uk_ofsi
+from sanctions.sources.uk.fcdo import parse_uk_fcdo_csv, parse_uk_fcdo_xml
+from sanctions.sources.uk.ofsi import parse_uk_ofsi
 
 
 @pytest.fixture(scope="module")

@@ -27,11 +27,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import ParseError
-from ..model import Address, Entity, Identifier, IdKind, Link, NameKind
-from .base import Publication
-from .values import country_code, parse_date, parse_date_value
-from .xml import child_text, children, expect_root, iter_elements, local_name, text_of
+from ...errors import ParseError
+from ...model import Address, Entity, Identifier, IdKind, Link, NameKind
+from ...text.values import country_code, parse_date, parse_date_value
+from .._xml import child_text, children, expect_root, iter_elements, local_name, text_of
+from ..base import Publication
+from ._ids import id_kind, label_key
 
 ROOT = "sdnList"
 FORMAT = "ofac-xml"
@@ -46,46 +47,6 @@ _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _YEAR_SPAN = re.compile(r"^(circa\s+)?(\d{4})\s*-\s*(\d{4})$", re.I)  # "circa 1979-1980"
 _NO_FLAG = "none identified"
 _ID_DATES = (("issued", "issueDate"), ("expires", "expirationDate"))
-
-# idType labels (lower case, without a closing ":" or "-") → IdKind. The labels OFAC prints
-# bare mean just the kind; with the others the label is kept as the identifier's note.
-_PLAIN_LABELS = {
-    "passport": IdKind.PASSPORT,
-    "national id no.": IdKind.NATIONAL_ID,
-    "tax id no.": IdKind.TAX_ID,
-    "registration number": IdKind.REGISTRATION,
-    "legal entity number": IdKind.LEI,
-    "swift/bic": IdKind.SWIFT_BIC,
-    "mmsi": IdKind.MMSI,
-    "other vessel call sign": IdKind.CALL_SIGN,
-    "vessel registration identification imo": IdKind.IMO,
-    "identification number imo": IdKind.IMO,
-}
-_LABELS = {
-    IdKind.PASSPORT: "diplomatic passport|travel document number|british national overseas "
-    "passport|stateless person passport",
-    IdKind.NATIONAL_ID: "cedula no.|identification number|personal id card|national foreign id "
-    "number|turkish identification number|numero de identidad|kenyan id no.|citizen's card "
-    "number|residency number|credencial electoral|birth certificate number|c.u.r.p.|c.u.i.|"
-    "d.n.i.|le number|ssn|i.f.e.|n.i.e.|cnp (personal numerical code)|tazkira national id "
-    "card|uae identification|moroccan personal id no.|stateless person id card|refugee id "
-    "card|romanian permanent resident can",
-    IdKind.TAX_ID: "nit|ruc|rif|rtn|r.f.c.|c.u.i.t.|v.a.t. number|us fein|rfc|c.i.f.|romanian "
-    "tax registration|numero unico de identificacao tributaria (nuit)|paraguayan tax "
-    "identification number",
-    IdKind.REGISTRATION: "registration id|business registration number|business registration "
-    "document|public registration number|company number|uk company number|commercial "
-    "registry number|unified social credit code (uscc)|united social credit code certificate "
-    "(usccc)|government gazette number|folio mercantil no.|matricula mercantil no|c.r. no.|"
-    "trade license no.|central registration system number|chamber of commerce number|"
-    "istanbul chamber of comm. no.|dubai chamber of commerce membership no.|economic "
-    "register number (cbls)|certificate of incorporation number|business number|enterprise "
-    "number|branch unit number|registered charity no.|romanian c.r.|vessel registration "
-    "identification|aircraft tail number|previous aircraft tail number",
-    IdKind.IMO: "company number imo",
-}
-_LABELLED = {label: kind for kind, text in _LABELS.items() for label in text.split("|")}
-_IMO_LABELS = {label for label in (*_PLAIN_LABELS, *_LABELLED) if label.endswith(" imo")}
 
 
 def _text(prop: str) -> Callable[[Entity, str], None]:
@@ -306,26 +267,12 @@ def _birth_date(raw: str | None, entity: Entity, warnings: list[str]) -> None:
     warnings.append(f"{entity.id}: date of birth {raw!r} not understood; kept in notes")
 
 
-def id_kind(id_type: str, number: str = "") -> tuple[IdKind, str, str | None]:
-    """(kind, value, label to keep in the note) for one idList entry.
-
-    "Vessel Registration Identification" + "IMO 9187629" is read as the CSV's label
-    "Vessel Registration Identification IMO" with the value "9187629".
-    """
-    label, printed = _label_key(id_type), " ".join(id_type.split()).rstrip(" :-#")
-    if number[:4].upper() == "IMO " and f"{label} imo" in _IMO_LABELS:
-        label, printed, number = f"{label} imo", f"{printed} IMO", number[4:].strip()
-    if label in _PLAIN_LABELS:
-        return _PLAIN_LABELS[label], number, None
-    return _LABELLED.get(label, IdKind.OTHER), number, printed or None
-
-
 def _identifier(item: etree._Element, entity: Entity, warnings: list[str]) -> None:
     id_type = child_text(item, "idType") or ""
     number = child_text(item, "idNumber")
     if number is None:
         return
-    label = _label_key(id_type)
+    label = label_key(id_type)
     if handler := _FACTS.get(label):
         handler(entity, number)
         return
@@ -370,11 +317,6 @@ def _address(item: etree._Element, entity: Entity, warnings: list[str]) -> None:
 
 
 # -- small helpers -------------------------------------------------------------------------
-
-
-def _label_key(id_type: str) -> str:
-    """ "Secondary sanctions risk:", "Additional Sanctions Information -", "NIT #" → key."""
-    return " ".join(id_type.split()).rstrip(" :-#").lower()
 
 
 def _items(el: etree._Element, group: str, name: str) -> list[etree._Element]:

@@ -12,7 +12,8 @@ import pytest
 from sanctions.errors import FormatError, ParseError
 from sanctions.model import Address, DateValue, Entity, Identifier, IdKind, Name, NameKind
 from sanctions.sources.base import Publication
-from sanctions.sources.un_xml import parse_un_xml, script_of, split_names
+from sanctions.sources.un import parse_un_xml, split_names
+from sanctions.text.scripts import script_code as script_of
 
 E = TypeVar("E", bound=Exception)
 

@@ -22,17 +22,19 @@ Decisions taken from reading the 2018 and the 2026 files, not the schema alone:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
 
 from ..errors import ParseError
 from ..model import Address, DateValue, Entity, Identifier, IdKind, NameKind
+from ..text.resources import load_resource
+from ..text.scripts import script_code
+from ..text.values import country_code, parse_date, parse_date_value
+from ._xml import child_text, children, expect_root, iter_elements, local_name, text_of
 from .base import Publication
-from .values import country_code, parse_date, parse_date_value
-from .xml import child_text, children, expect_root, iter_elements, local_name, text_of
 
 ROOT = "CONSOLIDATED_LIST"
 FORMAT = "un-xml"
@@ -46,34 +48,6 @@ _ALIAS_KINDS = {
     "f.k.a.": NameKind.FORMER,
 }
 
-# First word of a letter's Unicode name → ISO 15924 code.
-_SCRIPTS = {
-    "ARABIC": "arab",
-    "CYRILLIC": "cyrl",
-    "CJK": "hani",
-    "HANGUL": "hang",
-    "HIRAGANA": "jpan",
-    "KATAKANA": "jpan",
-    "ETHIOPIC": "ethi",
-    "GREEK": "grek",
-    "HEBREW": "hebr",
-    "THAI": "thai",
-    "GEORGIAN": "geor",
-    "ARMENIAN": "armn",
-    "DEVANAGARI": "deva",
-}
-# Language names the list writes after an original-script name, e.g. "(Tigrinya)".
-_LANGUAGES = {
-    "arabic": "ar",
-    "tigrinya": "ti",
-    "amharic": "am",
-    "russian": "ru",
-    "pashto": "ps",
-    "dari": "prs",
-    "persian": "fa",
-    "chinese": "zh",
-    "korean": "ko",
-}
 _ORIGINAL_PREFIX = re.compile(r"^(?:original script|in arabic(?: script)?)\s*:\s*", re.I)
 _ORIGINAL_SUFFIX = re.compile(r"\s*\(original script\)$", re.I)
 _SEPARATORS = re.compile(r";|\s+[b-h]\)\s+")  # "A; B" and enumerations "a) A b) B"
@@ -92,6 +66,13 @@ _DOC_KINDS: tuple[tuple[IdKind, re.Pattern[str]], ...] = (
         re.compile(r"identi|tazkira|social security|national number|\bid\b", re.I),
     ),
 )
+
+
+@cache
+def _languages() -> dict[str, str]:
+    """Language names written after original-script names -> ISO 639 (un_languages.yml)."""
+    table: dict[str, str] = load_resource("un_languages")["languages"]
+    return table
 
 
 def parse_un_xml(path: Path, *, source: str = "un-sc") -> Publication:
@@ -190,8 +171,8 @@ def _names(el: etree._Element, entity: Entity, person: bool, warnings: list[str]
             entity.add_name(value, kind, lang)
         if (note := child_text(alias, "NOTE")) and (m := _NOTE_ORIGINAL.search(note)):
             value = m.group(1).strip(" .,")
-            if script_of(value) not in (None, "latn"):
-                entity.add_name(value, kind, script_of(value))
+            if script_code(value) not in (None, "latn"):
+                entity.add_name(value, kind, script_code(value))
 
 
 def split_names(text: str) -> list[tuple[str, str | None]]:
@@ -201,10 +182,11 @@ def split_names(text: str) -> list[tuple[str, str | None]]:
         return []
     lang = None
     outer, inner = _trailing_group(text)
-    if inner is not None and inner.lower() in _LANGUAGES:  # "ፍትዊ ዓብዱረዛቕ (Tigrinya)"
-        lang, text, inner = _LANGUAGES[inner.lower()], outer, None
+    languages = _languages()
+    if inner is not None and inner.lower() in languages:  # "ፍትዊ ዓብዱረዛቕ (Tigrinya)"
+        lang, text, inner = languages[inner.lower()], outer, None
     pieces = [text]
-    if inner is not None and outer and (";" in inner or script_of(outer) != script_of(inner)):
+    if inner is not None and outer and (";" in inner or script_code(outer) != script_code(inner)):
         pieces = [outer, inner]
     out: list[tuple[str, str | None]] = []
     for piece in pieces:
@@ -212,7 +194,7 @@ def split_names(text: str) -> list[tuple[str, str | None]]:
             part = _ENUM_START.sub("", _ORIGINAL_PREFIX.sub("", part.strip()))
             part = _ORIGINAL_SUFFIX.sub("", part).strip(" ,;")
             if part:
-                script = script_of(part)
+                script = script_code(part)
                 out.append((part, lang or (script if script != "latn" else None)))
     return out
 
@@ -230,19 +212,6 @@ def _trailing_group(text: str) -> tuple[str, str | None]:
             if depth == 0:
                 return text[:i].strip(), text[i + 1 : -1].strip()
     return text, None
-
-
-def script_of(text: str) -> str | None:
-    """ISO 15924 code of the first non-Latin letter; "latn" if all Latin; None if no letter."""
-    seen_letter = False
-    for ch in text:
-        if not ch.isalpha():
-            continue
-        seen_letter = True
-        word = unicodedata.name(ch, "").split(" ", 1)[0]
-        if word != "LATIN":
-            return _SCRIPTS.get(word, "zzzz")  # zzzz: ISO 15924 "uncoded script"
-    return "latn" if seen_letter else None
 
 
 # -- dates, places, documents, addresses ---------------------------------------------------

@@ -41,11 +41,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import FormatError, ParseError
-from ..model import Entity, Identifier, IdKind, Link
-from .base import Publication
-from .csvfile import Header, csv_rows, keyed_rows, normalise, sniff_encoding
-from .uk_ofsi import (
+from ...errors import FormatError, ParseError
+from ...model import Entity, Identifier, IdKind, Link
+from ...text.values import parse_date
+from .._csv import Header, csv_rows, keyed_rows, normalise, sniff_encoding
+from .._xml import child_text, iter_elements, local_name, root_tag, text_of
+from ..base import Publication
+from ._common import (
     Warnings,
     add_address,
     add_birth_date,
@@ -58,8 +60,6 @@ from .uk_ofsi import (
     split_values,
     uk_date,
 )
-from .values import parse_date
-from .xml import child_text, iter_elements, local_name, root_tag, text_of
 
 FORMAT_CSV = "uk-fcdo-csv"
 FORMAT_XML = "uk-fcdo-xml"

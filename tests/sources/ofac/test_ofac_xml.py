@@ -27,7 +27,7 @@ from sanctions.model import (
     NameKind,
 )
 from sanctions.sources.base import Publication
-from sanctions.sources.ofac_xml import id_kind, parse_ofac_xml, publish_date
+from sanctions.sources.ofac.xml import id_kind, parse_ofac_xml, publish_date
 
 E = TypeVar("E", bound=Exception)
 EXCERPT = "ofac/sdn_xml_excerpt_2020-10-29.xml"
@@ -452,7 +452,7 @@ def test_agrees_with_the_csv_parser(sample, data_dir: Path) -> None:
     and tonnage, which the CSV prints "99,144" and this fixture, following the XSD's
     xs:int, "99144".
     """
-    ofac_csv = pytest.importorskip("sanctions.sources.ofac_csv")
+    ofac_csv = pytest.importorskip("sanctions.sources.ofac.csv")
     ofac = data_dir / "ofac"
     publication = ofac_csv.parse_ofac_csv(
         ofac / "sdn.csv",

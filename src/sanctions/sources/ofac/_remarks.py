@@ -18,8 +18,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..model import DateValue, Identifier, IdKind, Link, Name, NameKind
-from .values import country_code, parse_date_value
+from ...model import DateValue, Identifier, IdKind, Link, Name, NameKind
+from ...text.values import country_code, parse_date_value
+from ._ids import id_labels
 
 
 @dataclass
@@ -38,104 +39,8 @@ class ParsedRemarks:
             values.append(value)
 
 
-# Identifier labels as OFAC prints them: the kind they denote, and whether the label says more
-# than the kind does (then it is kept in `Identifier.note`, e.g. "C.U.R.P." or "Cedula No.").
-_ID_LABELS: dict[str, tuple[IdKind, bool]] = {
-    "Passport": (IdKind.PASSPORT, False),
-    "Diplomatic Passport": (IdKind.PASSPORT, True),
-    "Travel Document Number": (IdKind.PASSPORT, True),
-    "British National Overseas Passport": (IdKind.PASSPORT, True),
-    "Stateless Person Passport": (IdKind.PASSPORT, True),
-    "National ID No.": (IdKind.NATIONAL_ID, False),
-    "Cedula No.": (IdKind.NATIONAL_ID, True),
-    "Identification Number": (IdKind.NATIONAL_ID, True),
-    "Personal ID Card": (IdKind.NATIONAL_ID, True),
-    "National Foreign ID Number": (IdKind.NATIONAL_ID, True),
-    "Turkish Identification Number": (IdKind.NATIONAL_ID, True),
-    "Numero de Identidad": (IdKind.NATIONAL_ID, True),
-    "Kenyan ID No.": (IdKind.NATIONAL_ID, True),
-    "Citizen's Card Number": (IdKind.NATIONAL_ID, True),
-    "Residency Number": (IdKind.NATIONAL_ID, True),
-    "Credencial electoral": (IdKind.NATIONAL_ID, True),
-    "Birth Certificate Number": (IdKind.NATIONAL_ID, True),
-    "C.U.R.P.": (IdKind.NATIONAL_ID, True),
-    "C.U.I.": (IdKind.NATIONAL_ID, True),
-    "D.N.I.": (IdKind.NATIONAL_ID, True),
-    "LE Number": (IdKind.NATIONAL_ID, True),
-    "SSN": (IdKind.NATIONAL_ID, True),
-    "I.F.E.": (IdKind.NATIONAL_ID, True),
-    "N.I.E.": (IdKind.NATIONAL_ID, True),
-    "CNP (Personal Numerical Code)": (IdKind.NATIONAL_ID, True),
-    "Tazkira National ID Card": (IdKind.NATIONAL_ID, True),
-    "UAE Identification": (IdKind.NATIONAL_ID, True),
-    "Moroccan Personal ID No.": (IdKind.NATIONAL_ID, True),
-    "Stateless Person ID Card": (IdKind.NATIONAL_ID, True),
-    "Refugee ID Card": (IdKind.NATIONAL_ID, True),
-    "Romanian Permanent Resident CAN": (IdKind.NATIONAL_ID, True),
-    "Tax ID No.": (IdKind.TAX_ID, False),
-    "NIT": (IdKind.TAX_ID, True),
-    "RUC": (IdKind.TAX_ID, True),
-    "RIF": (IdKind.TAX_ID, True),
-    "RTN": (IdKind.TAX_ID, True),
-    "R.F.C.": (IdKind.TAX_ID, True),
-    "C.U.I.T.": (IdKind.TAX_ID, True),
-    "V.A.T. Number": (IdKind.TAX_ID, True),
-    "US FEIN": (IdKind.TAX_ID, True),
-    "RFC": (IdKind.TAX_ID, True),
-    "C.I.F.": (IdKind.TAX_ID, True),
-    "Romanian Tax Registration": (IdKind.TAX_ID, True),
-    "Numero Unico de Identificacao Tributaria (NUIT)": (IdKind.TAX_ID, True),
-    "Paraguayan tax identification number": (IdKind.TAX_ID, True),
-    "Registration Number": (IdKind.REGISTRATION, False),
-    "Registration ID": (IdKind.REGISTRATION, True),
-    "Business Registration Number": (IdKind.REGISTRATION, True),
-    "Business Registration Document": (IdKind.REGISTRATION, True),
-    "Public Registration Number": (IdKind.REGISTRATION, True),
-    "Company Number": (IdKind.REGISTRATION, True),
-    "UK Company Number": (IdKind.REGISTRATION, True),
-    "Commercial Registry Number": (IdKind.REGISTRATION, True),
-    "Unified Social Credit Code (USCC)": (IdKind.REGISTRATION, True),
-    "United Social Credit Code Certificate (USCCC)": (IdKind.REGISTRATION, True),
-    "Government Gazette Number": (IdKind.REGISTRATION, True),
-    "Folio Mercantil No.": (IdKind.REGISTRATION, True),
-    "Matricula Mercantil No": (IdKind.REGISTRATION, True),
-    "C.R. No.": (IdKind.REGISTRATION, True),
-    "Trade License No.": (IdKind.REGISTRATION, True),
-    "Central Registration System Number": (IdKind.REGISTRATION, True),
-    "Chamber of Commerce Number": (IdKind.REGISTRATION, True),
-    "Istanbul Chamber of Comm. No.": (IdKind.REGISTRATION, True),
-    "Dubai Chamber of Commerce Membership No.": (IdKind.REGISTRATION, True),
-    "Economic Register Number (CBLS)": (IdKind.REGISTRATION, True),
-    "Certificate of Incorporation Number": (IdKind.REGISTRATION, True),
-    "Business Number": (IdKind.REGISTRATION, True),
-    "Enterprise Number": (IdKind.REGISTRATION, True),
-    "Branch Unit Number": (IdKind.REGISTRATION, True),
-    "Registered Charity No.": (IdKind.REGISTRATION, True),
-    "Romanian C.R.": (IdKind.REGISTRATION, True),
-    "Vessel Registration Identification": (IdKind.REGISTRATION, True),
-    "Aircraft Tail Number": (IdKind.REGISTRATION, True),
-    "Previous Aircraft Tail Number": (IdKind.REGISTRATION, True),
-    "Legal Entity Number": (IdKind.LEI, False),
-    "SWIFT/BIC": (IdKind.SWIFT_BIC, False),
-    "Vessel Registration Identification IMO": (IdKind.IMO, False),
-    "Identification Number IMO": (IdKind.IMO, False),
-    "Company Number IMO": (IdKind.IMO, True),  # IMO's number for ship owners and managers
-    "MMSI": (IdKind.MMSI, False),
-    "Other Vessel Call Sign": (IdKind.CALL_SIGN, False),
-    "Aircraft Manufacturer's Serial Number (MSN)": (IdKind.OTHER, True),
-    "Aircraft Construction Number (also called L/N or S/N or F/N)": (IdKind.OTHER, True),
-    "Aircraft Serial Identification": (IdKind.OTHER, True),
-    "C.U.I.P.": (IdKind.OTHER, True),
-    "ISIN": (IdKind.OTHER, True),
-    "D-U-N-S Number": (IdKind.OTHER, True),
-    "BIK (RU)": (IdKind.OTHER, True),
-    "Driver's License No.": (IdKind.OTHER, True),
-    "Cartilla de Servicio Militar Nacional": (IdKind.OTHER, True),
-    "Chinese Commercial Code": (IdKind.OTHER, True),
-    "License": (IdKind.OTHER, True),
-}
 # Longest first, so "Identification Number IMO" wins over "Identification Number".
-_ID_LABEL_ORDER = sorted(_ID_LABELS, key=len, reverse=True)
+_ID_LABEL_ORDER = sorted(id_labels(), key=len, reverse=True)
 
 # Where the number ends: at the first parenthesis or the first issue/expiry wording.
 _ID_VALUE_END = re.compile(
@@ -246,7 +151,7 @@ def _parse_segment(body: str, out: ParsedRemarks) -> bool:
             return bool(rest) and handler(rest, out)
     for label in _ID_LABEL_ORDER:
         if body.startswith(label) and (len(body) == len(label) or body[len(label)] in " #:"):
-            kind, keep_label = _ID_LABELS[label]
+            kind, keep_label = id_labels()[label]
             return _add_identifier(out, kind, body[len(label) :], label if keep_label else None)
     if m := _GENERIC_ID.match(body):
         return _add_identifier(out, IdKind.OTHER, m.group("rest"), m.group("label"))
