@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -123,7 +123,7 @@ def _decoded_lines(handle: Iterable[bytes], encoding: str) -> Iterator[str]:
 
 def csv_rows(
     path: Path, *, encoding: str = "utf-8", delimiter: str = ",", strict: bool = True
-) -> Iterator[Row]:
+) -> Generator[Row, None, None]:
     """Non-blank records with the line each starts on. Bytes invalid in `encoding` and broken
     quoting (a file cut inside a quoted cell) raise ParseError naming the line."""
     try:

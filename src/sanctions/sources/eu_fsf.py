@@ -34,6 +34,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import takewhile
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -220,7 +221,7 @@ def _csv_entities(path: Path, source: str, publication: Publication) -> Iterator
         targets = [_csv_target(column) for column in header]
         date_at = header.index("fileGenerationDate") if "fileGenerationDate" in header else None
         for line, cells in rows:
-            where = {"path": path, "line": line, "field": "Entity_LogicalId"}
+            where: dict[str, Any] = {"path": path, "line": line, "field": "Entity_LogicalId"}
             if len(cells) != len(header):
                 message = f"expected {len(header)} columns, found {len(cells)} (truncated file?)"
                 raise ParseError(message, path=path, line=line)
@@ -276,7 +277,11 @@ class _Builder:
         attrs = record.entity
         logical_id = attrs.get("logicalId", "").strip()
         reference = attrs.get("euReferenceNumber") or None
-        where = {"path": self.path, "line": record.line, "record": logical_id or reference}
+        where: dict[str, Any] = {
+            "path": self.path,
+            "line": record.line,
+            "record": logical_id or reference,
+        }
         if not logical_id:
             raise ParseError("sanctionEntity without logicalId", **where, field="logicalId")
         subject = attrs.get("subjectType") or attrs.get("subjectLetter") or ""
@@ -337,16 +342,16 @@ class _Builder:
         description = section.get("countryDescription")
         if not description or description.upper() == "UNKNOWN":
             return None
-        if (code := country_code(description)) is None:
+        if (found := country_code(description)) is None:
             self.warnings.append(f"{entity.id}: country {description!r} unknown; not kept")
-        return code.split("-")[0] if code else None  # ISO2 only: "ua-cri" → "ua"
+        return found.split("-")[0] if found else None  # ISO2 only: "ua-cri" → "ua"
 
     def _birth(self, section: Section, entity: Entity) -> None:
         circa = _flag(section.get("circa")) is True
         start = parse_date(section.get("birthdate"))
         if start is None and (year := section.get("year")):
-            parts = [year, section.get("monthOfYear"), section.get("dayOfMonth")]
-            start = parse_date("-".join(takewhile(lambda p: p and p != "0", parts)))
+            parts = [year, section.get("monthOfYear") or "", section.get("dayOfMonth") or ""]
+            start = parse_date("-".join(takewhile(lambda p: bool(p) and p != "0", parts)))
         value = None
         if start:
             value = DateValue(start, circa=circa)

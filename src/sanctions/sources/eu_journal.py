@@ -252,9 +252,9 @@ def _fill(entity: Entity, row: dict[str, str], warnings: list[str]) -> int:
             if column == "incorporationDate":  # birth dates are in birth_dates
                 for date in dates:
                     entity.add(column, date.start)
-    for column, (kind, label) in _IDS.items():
+    for column, (id_type, id_label) in _IDS.items():
         for value in _values(row, column):
-            _documents(entity, column, kind, label, value)
+            _documents(entity, column, id_type, id_label, value)
     for value in _values(row, "address"):
         for piece in _enumerated(value):
             _address(entity, piece)
@@ -371,7 +371,7 @@ def _documents(entity: Entity, column: str, kind: IdKind, label: str | None, val
     for piece in _enumerated(value):
         parts = [p.strip() for p in piece.split(",")]
         if len(parts) > 1 and all(_number(p) == p for p in parts):  # "7301193828, 0710012691"
-            numbers = [(p, p) for p in parts]
+            numbers: list[tuple[str | None, str]] = [(p, p) for p in parts]
         else:
             numbers = [(_number(piece), piece)]
         for number, text in numbers:

@@ -34,7 +34,7 @@ records without a type (positions such as "United States senator") are skipped.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -132,7 +132,7 @@ def parse_ftm(path: Path, *, source: str = "opensanctions") -> Publication:
     return publication
 
 
-def _records(path: Path, needle: bytes = b"") -> Iterator[tuple[int, dict[str, Any]]]:
+def _records(path: Path, needle: bytes = b"") -> Generator[tuple[int, dict[str, Any]], None, None]:
     """(line, object) for every non-blank line holding `needle`; not JSON / not an object →
     ParseError. The needle lets the Sanction pass skip decoding the other lines."""
     try:
@@ -232,12 +232,12 @@ def _entity(record: dict[str, Any], schema: str, source: str) -> Entity:
     id_kind = IdKind.NATIONAL_ID if schema == "Person" else IdKind.OTHER
     for value in props.get("idNumber", []):
         _identifier(entity, Identifier(id_kind, value.strip()))
-    for prop, (kind, note) in ID_PROPERTIES.items():
+    for prop, (id_type, note) in ID_PROPERTIES.items():
         for value in props.get(prop, []):
             value = value.strip()
-            if kind is IdKind.IMO:
+            if id_type is IdKind.IMO:
                 value = value.upper().removeprefix("IMO").strip()
-            _identifier(entity, Identifier(kind, value, note=note))
+            _identifier(entity, Identifier(id_type, value, note=note))
     for text in props.get("address", []):
         if (address := Address(" ".join(text.split()))) not in entity.addresses and text.strip():
             entity.addresses.append(address)
@@ -365,10 +365,10 @@ def _senzing_entity(record: dict[str, Any], schema: str, source: str) -> Entity:
         for key, prop in SENZING_COUNTRIES.items():
             entity.add(prop, get(item, key).lower())
     for item in record.get("IDENTIFIERS", []):
-        for key, (kind, country_key) in SENZING_IDS.items():
+        for key, (id_type, country_key) in SENZING_IDS.items():
             if number := get(item, key):
                 _identifier(
-                    entity, Identifier(kind, number, get(item, country_key).lower() or None)
+                    entity, Identifier(id_type, number, get(item, country_key).lower() or None)
                 )
         if get(item, "TRUSTED_ID_TYPE") == "WIKIDATA":
             entity.add("wikidataId", get(item, "TRUSTED_ID_NUMBER"))

@@ -15,7 +15,7 @@ OFAC CSV at all raises `FormatError`, at once.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import TypeVar
@@ -236,7 +236,7 @@ def _decoded_lines(handle: Iterable[bytes]) -> Iterator[str]:
         yield text.replace(CTRL_Z, "") if CTRL_Z in text else text
 
 
-def _rows(path: Path, columns: int) -> Iterator[Row]:
+def _rows(path: Path, columns: int) -> Generator[Row, None, None]:
     """Non-blank records of one file with the line each starts on, checked for shape.
 
     Any problem in the first record means the file is not this kind of OFAC CSV at all
