@@ -145,11 +145,11 @@ def _check_field(shape: Shape, node: Node, path: str, name: str, parsed: _Parsed
             own: dict[str, int] = {}
             for spelling in _strings(value, path, f"{name}.{key}", own):
                 if spelling in entries:
-                    raise _fail(
+                    raise ResourceError(
                         f"{spelling!r} is a spelling under two keys in {name} "
                         f"(first on line {entries[spelling]})",
                         path,
-                        value,
+                        own[spelling],
                     )
             own.setdefault(key, _line(key_node))  # a canonical form may list itself
             entries.update(own)
