@@ -7,7 +7,8 @@
     ├── StoreError                 the version store failed or was asked for something absent
     │   └── NotFound               an entity, source or version that does not exist
     ├── QueryError                 a screening query that cannot be screened (names the field)
-    └── UsageError                 the caller passed arguments that cannot work together
+    ├── UsageError                 the caller passed arguments that cannot work together
+    └── ResourceError              a domain table under resources/ is malformed (names file, line)
 
 Errors carry their context (file, line, record, field) as attributes so the CLI and the API
 can print one clear sentence, never a traceback. Each class also says what it maps to:
@@ -110,3 +111,18 @@ def http_status_of(exc: SanctionsError) -> int:
 
 def exit_code_of(exc: SanctionsError) -> int:
     return exc.exit_code
+
+
+class ResourceError(SanctionsError):
+    """A domain table under `resources/` is malformed: wrong shape, an entry listed twice, or
+    an entry in two roles that must stay apart. Names the file and line to fix."""
+
+    def __init__(self, message: str, path: str | Path, line: int | None = None) -> None:
+        self.message = message
+        self.path = str(path)
+        self.line = line
+        # Positional args, so the default pickling rebuilds the error (batch workers).
+        super().__init__(message, self.path, line)
+
+    def __str__(self) -> str:
+        return f"{self.path}{f':{self.line}' if self.line else ''}: {self.message}"

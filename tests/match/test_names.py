@@ -110,3 +110,9 @@ def test_korean_names_match_their_usual_romanization(hangul: str, latin: str) ->
     assert compare_names(hangul, latin, "Person").score >= DEFAULT_THRESHOLD
     # One syllable off is another person, in either script.
     assert compare_names("김종은", "김정은", "Person").score < DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("query", ["Abd Rahman Khalid", "Abdel Rahman Khalid"])
+def test_short_spellings_of_abdul_score_alike(query: str) -> None:
+    # Issue 9: "abd" was also a particle, so it never paired with "abdul" (0.82).
+    assert compare_names(query, "Abdul Rahman Khalid").score >= 0.95

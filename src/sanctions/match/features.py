@@ -11,17 +11,11 @@ import re
 from collections.abc import Callable
 
 from ..model import Entity
+from ..text.resources import compatible_schemas
 
 # Which listed schemas a query of each schema may hit (FtM-style: a Company query may match
-# a listed Organization; a Person never matches a Vessel). None accepts every schema.
-COMPATIBLE_SCHEMAS: dict[str, frozenset[str]] = {
-    "Person": frozenset({"Person", "LegalEntity"}),
-    "Organization": frozenset({"Organization", "Company", "LegalEntity"}),
-    "Company": frozenset({"Company", "Organization", "LegalEntity"}),
-    "LegalEntity": frozenset({"Person", "Organization", "Company", "LegalEntity"}),
-    "Vessel": frozenset({"Vessel"}),
-    "Airplane": frozenset({"Airplane"}),
-}
+# a listed Organization; a Person never matches a Vessel): resources/schemata.yml.
+COMPATIBLE_SCHEMAS: dict[str, frozenset[str]] = compatible_schemas()
 
 BIRTH_DATE_EXACT = 0.06
 BIRTH_YEAR_MATCH = 0.03
