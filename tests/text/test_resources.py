@@ -189,3 +189,25 @@ def test_resource_error_is_a_sanctions_error_and_pickles() -> None:
     assert isinstance(error, SanctionsError)
     copy = pickle.loads(pickle.dumps(error))
     assert (str(copy), copy.path, copy.line) == ("x.yml:3: bad", "x.yml", 3)
+
+
+def test_an_ofac_label_under_two_kinds(tmp_path: Path) -> None:
+    text = "plain:\n  passport: [Passport]\nlabelled:\n  tax_id: [NIT]\n  other: [License, NIT]\n"
+    path = write(tmp_path, "ofac_id_labels", text)
+    with raises_at(path, 5) as caught:
+        load_table(path)
+    assert "'NIT' is under two kinds" in str(caught.value)
+
+
+def test_an_ofac_label_both_plain_and_labelled(tmp_path: Path) -> None:
+    text = "plain:\n  passport: [Passport]\nlabelled:\n  passport:\n    - Passport\n"
+    path = write(tmp_path, "ofac_id_labels", text)
+    with raises_at(path, 5) as caught:
+        load_table(path)
+    assert "'Passport'" in str(caught.value)
+
+
+def test_a_script_code_must_be_a_string(tmp_path: Path) -> None:
+    path = write(tmp_path, "scripts", "unicode_scripts:\n  ARABIC: arab\n  GREEK: [grek]\n")
+    with raises_at(path, 3):
+        load_table(path)

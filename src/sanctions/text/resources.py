@@ -36,6 +36,8 @@ class Shape(Enum):
     SETS = "a mapping of string to a list of distinct strings"
     NUMBERS = "a mapping of string to integer"
     LETTERS = "a mapping of single character to string"
+    CODES = "a mapping of string to string"
+    LABELS = "a mapping of kind to its labels, each label under one kind"
 
 
 # Every table: file stem -> {field: shape}. Adding a table is one line here.
@@ -47,6 +49,9 @@ TABLES: dict[str, dict[str, Shape]] = {
     "org_words": {"legal_forms": Shape.WORDS, "generic": Shape.WORDS},
     "particles": {"particles": Shape.SPELLINGS},
     "schemata": {"compatible": Shape.SETS},
+    "ofac_id_labels": {"plain": Shape.LABELS, "labelled": Shape.LABELS},
+    "scripts": {"unicode_scripts": Shape.CODES},
+    "un_languages": {"languages": Shape.CODES},
 }
 
 # Fields ("table.field") whose entries must not overlap, and why: text/names.py gives each
@@ -61,6 +66,11 @@ DISJOINT: tuple[tuple[str, str, str], ...] = (
     ("honorifics.honorifics", "particles.particles", "honorifics are removed before particles"),
     ("honorifics.honorifics", "name_variants.groups", "honorifics are removed from person names"),
     ("org_words.legal_forms", "org_words.generic", "a word is read as a legal form first"),
+    (
+        "ofac_id_labels.plain",
+        "ofac_id_labels.labelled",
+        "a label either only names its kind or is kept as the note, not both",
+    ),
 )
 # Fields whose entries must be the canonical (first) spelling of a group in another field.
 CANONICAL: tuple[tuple[str, str, str], ...] = (
@@ -153,6 +163,17 @@ def _check_field(shape: Shape, node: Node, path: str, name: str, parsed: _Parsed
                     )
             own.setdefault(key, _line(key_node))  # a canonical form may list itself
             entries.update(own)
+    elif shape is Shape.LABELS:
+        for key, _key_node, value in _pairs(node, path, name):
+            own = {}
+            for label in _strings(value, path, f"{name}.{key}", own):
+                if label in entries:
+                    raise ResourceError(
+                        f"{label!r} is under two kinds in {name} (first on line {entries[label]})",
+                        path,
+                        own[label],
+                    )
+            entries.update(own)
     else:
         for key, key_node, value in _pairs(node, path, name):
             entries[key] = _line(key_node)
@@ -162,6 +183,8 @@ def _check_field(shape: Shape, node: Node, path: str, name: str, parsed: _Parsed
                 not isinstance(value, ScalarNode) or value.tag != _INT
             ):
                 raise _fail(f"{name}.{key} must be an integer", path, value)
+            elif shape is Shape.CODES:
+                _string(value, path, f"{name}.{key}")
             elif shape is Shape.LETTERS:
                 if len(key) != 1:
                     raise _fail(f"{key!r} in {name} must be one character", path, key_node)
