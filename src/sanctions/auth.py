@@ -89,11 +89,4 @@ class KeyChecker:
         return str(name)
 
 
-def bearer_key(header: str | None) -> str | None:
-    if not header:
-        return None
-    scheme, _, value = header.partition(" ")
-    return (value.strip() or None) if scheme.lower() == "bearer" else None
-
-
-__all__ = ["KeyChecker", "KeyInfo", "bearer_key", "create_key", "list_keys", "revoke_key"]
+__all__ = ["KeyChecker", "KeyInfo", "create_key", "list_keys", "revoke_key"]

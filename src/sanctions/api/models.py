@@ -11,10 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..screen import Query
-from ..settings import DEFAULT_THRESHOLD
-
-MAX_QUERIES = 1000
-MAX_LIMIT = 500
+from ..settings import DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, MAX_QUERIES
 
 
 class QueryFields(BaseModel):
@@ -57,7 +54,7 @@ class ScreenRequest(QueryFields):
         None, description=f"Many queries in one request (at most {MAX_QUERIES:,})."
     )
     threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
-    limit: int = Field(10, ge=1, le=MAX_LIMIT, description="Most hits per query.")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Most hits per query.")
     lists: list[str] | None = Field(
         None, examples=[["ofac-sdn", "un-sc"]], description="Only these sources [all]."
     )
@@ -117,8 +114,6 @@ class BatchJob(BaseModel):
 
 
 __all__ = [
-    "MAX_LIMIT",
-    "MAX_QUERIES",
     "BatchJob",
     "ErrorDetail",
     "ErrorResponse",

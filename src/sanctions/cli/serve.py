@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..errors import UsageError
+from ..settings import ApiSettings, MiB
 from .common import DbOption, JsonOption, db_path, err, handles_errors, open_store, out, print_json
+
+# The defaults `serve` shows are the API settings' own.
+_API = ApiSettings(Path("sanctions.db"))
 
 keys_app = typer.Typer(
     name="keys",
@@ -30,13 +35,23 @@ def serve(
     reload_every: Annotated[
         float,
         typer.Option(min=0, help="Seconds between checks for newer list versions (0: never)."),
-    ] = 60.0,
+    ] = _API.reload_every,
     max_body_mb: Annotated[
         float, typer.Option("--max-body-mb", min=0.001, help="Largest JSON request body, MiB.")
-    ] = 5.0,
+    ] = _API.max_body_bytes / MiB,
     max_upload_mb: Annotated[
         float, typer.Option("--max-upload-mb", min=0.001, help="Largest batch upload, MiB.")
-    ] = 200.0,
+    ] = _API.max_upload_bytes / MiB,
+    batch_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--batch-dir",
+            file_okay=False,
+            help="Folder for batch job uploads and results [default: <store>-batches beside "
+            "the store; env SANCTIONS_API_BATCH_DIR].",
+            show_default=False,
+        ),
+    ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
     db: DbOption = None,
 ) -> None:
@@ -46,12 +61,17 @@ def serve(
     path = db_path(db)
     if not path.exists():
         raise UsageError(f"{path}: no store here; load lists first with `sanctions load`")
+    settings = ApiSettings(
+        db=path,
+        no_auth=no_auth,
+        reload_every=reload_every,
+        max_body_bytes=int(max_body_mb * MiB),
+        max_upload_bytes=int(max_upload_mb * MiB),
+        batch_dir=batch_dir
+        or ApiSettings.from_env({**os.environ, "SANCTIONS_DB": str(path)}).batch_dir,
+    )
     # Settings travel by environment so that every worker process builds the same app.
-    os.environ["SANCTIONS_DB"] = str(path)
-    os.environ["SANCTIONS_API_NO_AUTH"] = "1" if no_auth else "0"
-    os.environ["SANCTIONS_API_RELOAD_EVERY"] = str(reload_every)
-    os.environ["SANCTIONS_API_MAX_BODY"] = str(int(max_body_mb * 2**20))
-    os.environ["SANCTIONS_API_MAX_UPLOAD"] = str(int(max_upload_mb * 2**20))
+    os.environ.update(settings.to_env())
     if no_auth:
         err.print("[yellow]warning:[/] serving without API keys (--no-auth)")
     uvicorn.run(

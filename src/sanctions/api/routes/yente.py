@@ -18,13 +18,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi import Query as Param
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import QueryError
-from ..model import SCHEMAS
-from ..screen import Hit, Query
-from ..settings import DEFAULT_THRESHOLD
-from .errors import ApiError
-from .models import MAX_QUERIES, ErrorResponse
-from .routes import api_state, require_key
+from ...errors import QueryError
+from ...model import SCHEMAS
+from ...screen import Hit, Query, canonical_schema
+from ...settings import DEFAULT_THRESHOLD, MAX_QUERIES
+from ..deps import ERROR_RESPONSES, api_state, require_key
+from ..errors import ApiError
 
 # yente's defaults: 5 results per query, at most 500.
 MATCH_PAGE = 5
@@ -53,7 +52,7 @@ _FEATURES = {
 router = APIRouter(
     tags=["Matching (yente)"],
     dependencies=[Depends(require_key)],
-    responses={s: {"model": ErrorResponse} for s in (400, 401, 404, 413, 422, 503)},
+    responses=ERROR_RESPONSES,
 )
 
 
@@ -83,7 +82,11 @@ def _values(example: EntityExample, *props: str) -> list[str]:
 
 
 def _queries(key: str, example: EntityExample) -> list[Query]:
-    if example.schema_ not in SCHEMAS:
+    try:  # the façade's rule: schema names in any case, as the CLI takes them
+        schema = canonical_schema(example.schema_)
+    except QueryError:
+        schema = None
+    if schema is None:
         raise ApiError(
             400,
             f"query {key!r}: schema {example.schema_!r} cannot be screened; "
@@ -99,7 +102,7 @@ def _queries(key: str, example: EntityExample) -> list[Query]:
         "gender": next(iter(_values(example, "gender")), None),
         "id_number": next(iter(_values(example, *_ID_PROPS)), None),
     }
-    return [Query(name=name, schema=example.schema_, id=example.id, **first) for name in names]
+    return [Query(name=name, schema=schema, id=example.id, **first) for name in names]
 
 
 @router.post("/match/{dataset}", summary="Query by example matcher (yente-compatible)")

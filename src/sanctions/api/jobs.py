@@ -1,4 +1,4 @@
-"""Batch jobs: upload a CSV or Parquet query file, poll its progress, download the hits CSV.
+"""Batch jobs behind /v1/batches: upload a query file, poll its progress, download the hits.
 
 Each job gets a folder under the jobs directory (beside the store by default) holding the
 upload, `job.json` (its status, rewritten as it progresses) and `results.csv`, written by
@@ -18,20 +18,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse
+from fastapi import UploadFile
 
 from ..batch import inspect_queries, screen_file
 from ..errors import NotFound, QueryError, SanctionsError
-from ..settings import DEFAULT_THRESHOLD
-from .errors import ApiError
-from .models import MAX_LIMIT, BatchJob, ErrorResponse
-from .routes import api_state, check_lists, require_key
-
-if TYPE_CHECKING:
-    from .app import ApiState
+from .deps import check_lists
+from .models import BatchJob
+from .state import ApiState
 
 log = logging.getLogger("sanctions.api")
 
@@ -39,13 +33,6 @@ _JOB_ID = re.compile(r"^[a-f0-9]{24}$")
 _SUFFIXES = (".csv", ".parquet")
 # Rewrite job.json at most this often (rows), so progress polling costs little I/O.
 _PROGRESS_EVERY = 500
-
-router = APIRouter(
-    prefix="/v1/batches",
-    tags=["Batches"],
-    dependencies=[Depends(require_key)],
-    responses={s: {"model": ErrorResponse} for s in (400, 401, 404, 413, 422, 503)},
-)
 
 
 def _now() -> str:
@@ -62,7 +49,7 @@ class BatchJobs:
 
     @property
     def root(self) -> Path:
-        return self.state.config.jobs_dir
+        return self.state.settings.jobs_dir
 
     def folder(self, job_id: str) -> Path:
         if not _JOB_ID.match(job_id) or not (self.root / job_id / "job.json").is_file():
@@ -111,6 +98,7 @@ class BatchJobs:
             limit=limit,
             lists=chosen,
             created_at=_now(),
+            error=None,
         )
         self._save(folder, job)
         self._pool.submit(self._run, folder, job)
@@ -157,44 +145,4 @@ def _first_line(exc: BaseException) -> str:
     return " ".join(str(exc).splitlines()) or type(exc).__name__
 
 
-def _jobs(request: Request) -> BatchJobs:
-    return request.app.state.jobs  # type: ignore[no-any-return]
-
-
-@router.post("", status_code=202, response_model=BatchJob, summary="Start a batch job")
-def create_batch(
-    request: Request,
-    file: Annotated[UploadFile, File(description="CSV or Parquet with a `name` column.")],
-    threshold: float = Form(DEFAULT_THRESHOLD, ge=0.0, le=1.0),
-    limit: int = Form(10, ge=1, le=MAX_LIMIT),
-    lists: str | None = Form(None, description="Only these sources, comma-separated."),
-) -> BatchJob:
-    """Upload a query file (the columns of `sanctions screen --batch`: `name`, and optionally
-    `id`, `schema`, `birth_date`, `country`, `id_number`, `gender`). Answers 202 with the job;
-    poll `GET /v1/batches/{id}` until `status` is `done`, then fetch the results."""
-    api_state(request).ready()
-    chosen = [s.strip() for s in lists.split(",") if s.strip()] if lists else None
-    return _jobs(request).submit(file, threshold=threshold, limit=limit, lists=chosen)
-
-
-@router.get("/{job_id}", response_model=BatchJob, summary="A batch job's progress")
-def get_batch(job_id: str, request: Request) -> BatchJob:
-    return _jobs(request).get(job_id)
-
-
-@router.get("/{job_id}/results", response_class=FileResponse, summary="The hits CSV")
-def batch_results(job_id: str, request: Request) -> FileResponse:
-    """One row per hit: row, query_id, query_name, entity_id, schema, matched_name, score,
-    lists. 409 until the job is done."""
-    jobs = _jobs(request)
-    job = jobs.get(job_id)
-    if job.status != "done":
-        raise ApiError(409, f"batch job {job_id} is {job.status}; results come when it is done")
-    return FileResponse(
-        jobs.folder(job_id) / "results.csv",
-        media_type="text/csv",
-        filename=f"{Path(job.filename).stem}-hits.csv",
-    )
-
-
-__all__ = ["BatchJobs", "router"]
+__all__ = ["BatchJobs"]

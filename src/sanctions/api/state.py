@@ -1,0 +1,106 @@
+"""What every request shares: the settings, the current index, the store, the key check.
+
+Each worker process builds its own `Screener` from the store when it starts (in the
+background, so /healthz answers at once and /readyz says 503 until the index is loaded),
+then checks every `reload_every` seconds whether a newer list version is active. A new
+index is built aside and swapped in with one reference assignment: a request takes the
+current `Loaded` once and finishes on it even if a swap happens meanwhile. Nothing else is
+kept between requests but the store, so replicas can run side by side against one store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+from ..auth import KeyChecker
+from ..model import Entity
+from ..screen import Screener
+from ..settings import ApiSettings
+from ..store import Store
+from .errors import ApiError
+
+log = logging.getLogger("sanctions.api")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One index and what belongs with it; replaced whole, never changed."""
+
+    screener: Screener
+    by_id: dict[str, Entity]
+    loaded_at: float = field(default_factory=time.time)  # wall clock, for the index age
+
+
+class ApiState:
+    """Everything a request needs: the settings, the current index, the store, the key check."""
+
+    def __init__(self, settings: ApiSettings) -> None:
+        self.settings = settings
+        self.current: Loaded | None = None
+        self.load_error: str | None = None
+        self.keys = KeyChecker()
+        self._local = threading.local()
+        self._reload_lock = threading.Lock()
+
+    def store(self) -> Store:
+        """This thread's store connection (sqlite3 connections stay in their thread)."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = Store(self.settings.db)
+        return store
+
+    def ready(self) -> Loaded:
+        current = self.current
+        if current is None:
+            why = self.load_error or "the screening index is still loading"
+            raise ApiError(503, f"not ready: {why}")
+        return current
+
+    def reload(self, *, force: bool = False) -> bool:
+        """Build and swap in a new index when the active versions changed; True if swapped."""
+        with self._reload_lock:  # one build at a time; a second caller waits, then sees it
+            store = self.store()
+            active = {v.source: v.version for v in store.lists()}
+            if not active:
+                self.load_error = f"no lists are loaded in {self.settings.db}"
+                raise ApiError(503, f"not ready: {self.load_error}")
+            current = self.current
+            if current is not None and current.screener.versions == active and not force:
+                return False
+            started = time.perf_counter()
+            screener = Screener.from_store(store)
+            loaded = Loaded(screener, {e.id: e for e in screener.index.entities})
+            self.current = loaded  # the swap: requests already running keep their Loaded
+            self.load_error = None
+            # Move the index out of the cyclic collector's sight: otherwise each full
+            # collection walks millions of index objects and stalls requests for hundreds of
+            # ms. A replaced index is still freed by reference counting once no request
+            # holds it (it has no reference cycles).
+            gc.collect()
+            gc.freeze()
+            log.info(
+                "index loaded: %s in %.1f s",
+                ", ".join(f"{s} v{v}" for s, v in screener.versions.items()),
+                time.perf_counter() - started,
+            )
+            return True
+
+    async def keep_loaded(self) -> None:
+        """Load at start-up (retrying), then check for newer versions every reload_every s."""
+        every = self.settings.reload_every
+        while True:
+            try:
+                await asyncio.to_thread(self.reload)
+            except Exception as exc:  # keep serving the old index; say why in /readyz
+                message = exc.message if isinstance(exc, ApiError) else str(exc)
+                if self.current is None:
+                    self.load_error = message
+                log.warning("index reload failed: %s", message)
+            if self.current is not None and every <= 0:
+                return
+            await asyncio.sleep(every if self.current is not None and every > 0 else 2.0)
