@@ -191,3 +191,21 @@ def test_refresh_picks_up_a_newly_loaded_source(tmp_path: Path) -> None:
         store.load(Publication("other", "test", [Path("b")], iter([other])), sha256="o1")
         assert screener.refresh(store) is True
         assert ids(screener.screen(Query("Yevgeny Prigozhin"))) == ["other:1"]
+
+
+def test_screen_names_keeps_each_entity_once_with_its_best_hit(screener: Screener) -> None:
+    hits = screener.screen_names([Query("Dan Gertler"), Query("Gertler Dan"), Query("D Gertler")])
+    assert [h.entity_id for h in hits].count("test:1") == 1
+    best = max(screener.screen(Query(n))[0].score for n in ("Dan Gertler", "Gertler Dan"))
+    assert hits[0].entity_id == "test:1" and hits[0].score == best
+
+
+def test_screen_entity_uses_every_strong_name_and_never_hits_itself(screener: Screener) -> None:
+    customer = entity(99, "Person", "Jane Roe", born="1973-12-23", country="il")
+    customer.add_name("GERTLER, Dan", NameKind.ALIAS)
+    customer.add_name("The Doctor", NameKind.WEAK)  # weak aliases are not screened
+    hits = screener.screen_entity(customer)
+    assert [h.entity_id for h in hits] == ["test:1"]
+    assert hits[0].explanation["features"]["birth_date"] > 0  # the customer's evidence counts
+    listed = screener.index.entities[0]
+    assert all(h.entity_id != listed.id for h in screener.screen_entity(listed))
