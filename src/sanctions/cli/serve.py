@@ -91,16 +91,28 @@ def serve(
 @handles_errors
 def keys_create(
     name: Annotated[str, typer.Argument(help="Who or what the key is for.")],
+    user: Annotated[
+        str | None,
+        typer.Option(help="The user the key acts as [default: a user named like the key]."),
+    ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option(
+            help="Role of the user created with the key: viewer, analyst, approver, admin "
+            "[default: viewer]."
+        ),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Create an API key and print it once: only a salted hash of it is stored."""
-    from ..auth import create_key
+    from ..auth import create_key, list_keys
 
     with open_store(db) as store:
-        key = create_key(store, name)
+        key = create_key(store, name, user=user, role=role, actor="cli")
+        info = next(k for k in list_keys(store) if k.name == name)
     if as_json:
-        print_json({"name": name, "key": key})
+        print_json({"name": name, "key": key, "user": info.user, "role": info.role})
     else:
         out.print(key, highlight=False, soft_wrap=True)
         err.print(f"API key {name!r} created; it is shown only this once.")
@@ -137,7 +149,7 @@ def keys_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         print_json([k.to_json() for k in keys])
         return
-    table = Table("name", "key id", "created", "revoked")
+    table = Table("name", "user", "role", "key id", "created", "revoked")
     for k in keys:
-        table.add_row(k.name, f"sk_{k.key_id}_…", k.created_at, k.revoked_at or "")
+        table.add_row(k.name, k.user, k.role, f"sk_{k.key_id}_…", k.created_at, k.revoked_at or "")
     out.print(table)

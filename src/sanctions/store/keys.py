@@ -1,4 +1,5 @@
-"""Rows of the `api_keys` table (migration 3): who holds a key, its salted hash, revocation.
+"""Rows of the `api_keys` table (migration 3): who holds a key, its salted hash, revocation;
+since migration 4 each key belongs to a user (`users`), whose role it carries.
 
 Key generation and checking live in `sanctions.auth`; this module only reads and writes.
 """
@@ -17,6 +18,8 @@ class KeyInfo:
     key_id: str
     created_at: str
     revoked_at: str | None
+    user: str
+    role: str
 
     def to_json(self) -> dict[str, Any]:
         return {**self.__dict__, "active": self.revoked_at is None}
@@ -30,16 +33,22 @@ class KeyRecord:
     salt: str
     hash: str
     revoked_at: str | None
+    user: str
+    role: str
+    user_disabled: bool
 
 
 def key_exists(store: Store, name: str) -> bool:
     return store.db.one("SELECT 1 FROM api_keys WHERE name = ?", (name,)) is not None
 
 
-def insert_key(store: Store, name: str, key_id: str, salt: str, digest: str, at: str) -> None:
+def insert_key(
+    store: Store, name: str, key_id: str, salt: str, digest: str, at: str, user: str
+) -> None:
     store.db.execute(
-        "INSERT INTO api_keys (name, key_id, salt, hash, created_at) VALUES (?, ?, ?, ?, ?)",
-        (name, key_id, salt, digest, at),
+        "INSERT INTO api_keys (name, key_id, salt, hash, created_at, user) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (name, key_id, salt, digest, at, user),
     )
 
 
@@ -52,12 +61,18 @@ def mark_revoked(store: Store, name: str, at: str) -> bool:
 
 
 def all_keys(store: Store) -> list[KeyInfo]:
-    rows = store.db.all("SELECT name, key_id, created_at, revoked_at FROM api_keys ORDER BY name")
+    rows = store.db.all(
+        "SELECT k.name, k.key_id, k.created_at, k.revoked_at, k.user, u.role "
+        "FROM api_keys k JOIN users u ON u.name = k.user ORDER BY k.name"
+    )
     return [KeyInfo(*row) for row in rows]
 
 
 def key_by_id(store: Store, key_id: str) -> KeyRecord | None:
     row = store.db.one(
-        "SELECT name, salt, hash, revoked_at FROM api_keys WHERE key_id = ?", (key_id,)
+        "SELECT k.name, k.salt, k.hash, k.revoked_at, k.user, u.role, "
+        "u.disabled_at IS NOT NULL FROM api_keys k JOIN users u ON u.name = k.user "
+        "WHERE k.key_id = ?",
+        (key_id,),
     )
-    return KeyRecord(*row) if row else None
+    return KeyRecord(*row[:6], bool(row[6])) if row else None

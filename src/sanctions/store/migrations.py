@@ -81,6 +81,145 @@ MIGRATIONS: tuple[str, ...] = (
         revoked_at TEXT
     );
     """,
+    # 4: monitoring (store/customers.py, runs.py, alerts.py), the audit chain (audit.py),
+    # users and roles (users.py; every API key now belongs to a user), webhooks
+    # (webhooks.py). Keys made before roles keep the access they had: an admin user each.
+    """
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        password_hash TEXT,
+        created_at TEXT NOT NULL,
+        disabled_at TEXT
+    );
+    INSERT INTO users (name, role, created_at) SELECT name, 'admin', created_at FROM api_keys;
+    ALTER TABLE api_keys ADD COLUMN user TEXT REFERENCES users(name);
+    UPDATE api_keys SET user = name;
+    CREATE TABLE customers (
+        id TEXT PRIMARY KEY,
+        revision INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        removed_at TEXT,
+        seen_import INTEGER,
+        screened_revision INTEGER
+    ) WITHOUT ROWID;
+    CREATE TABLE customer_revisions (
+        customer_id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        import_id INTEGER,
+        PRIMARY KEY (customer_id, revision)
+    ) WITHOUT ROWID;
+    CREATE TABLE customer_imports (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        source TEXT NOT NULL,
+        user TEXT NOT NULL,
+        rows INTEGER NOT NULL DEFAULT 0,
+        added INTEGER NOT NULL DEFAULT 0,
+        revised INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        removed INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE monitor_runs (
+        id INTEGER PRIMARY KEY,
+        mode TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        user TEXT NOT NULL,
+        threshold REAL NOT NULL,
+        list_versions TEXT NOT NULL,
+        customers_screened INTEGER NOT NULL DEFAULT 0,
+        entities_screened INTEGER NOT NULL DEFAULT 0,
+        new_alerts INTEGER NOT NULL DEFAULT 0,
+        reopened INTEGER NOT NULL DEFAULT 0,
+        closed INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE run_customers (
+        run_id INTEGER NOT NULL REFERENCES monitor_runs(id),
+        customer_id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        PRIMARY KEY (customer_id, run_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        score REAL NOT NULL,
+        customer_revision INTEGER NOT NULL,
+        list_source TEXT NOT NULL,
+        list_version INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL,
+        hit TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        run_id INTEGER NOT NULL,
+        closed_reason TEXT,
+        pending TEXT,
+        UNIQUE (customer_id, entity_id)
+    );
+    CREATE INDEX alerts_entity ON alerts (entity_id);
+    CREATE INDEX alerts_state ON alerts (state);
+    CREATE TABLE alert_events (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES alerts(id),
+        at TEXT NOT NULL,
+        user TEXT NOT NULL,
+        action TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT NOT NULL,
+        decision TEXT,
+        reason TEXT,
+        run_id INTEGER
+    );
+    CREATE INDEX alert_events_alert ON alert_events (alert_id);
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        data TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TABLE audit_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TABLE webhooks (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        removed_at TEXT
+    );
+    CREATE TABLE webhook_deliveries (
+        id INTEGER PRIMARY KEY,
+        webhook_id INTEGER NOT NULL REFERENCES webhooks(id),
+        event TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_status INTEGER,
+        last_error TEXT,
+        delivered_at TEXT
+    );
+    CREATE INDEX webhook_deliveries_status ON webhook_deliveries (status);
+    CREATE TABLE stale_notices (
+        source TEXT NOT NULL,
+        since TEXT NOT NULL,
+        notified_at TEXT NOT NULL,
+        PRIMARY KEY (source, since)
+    ) WITHOUT ROWID;
+    """,
 )
 
 _TABLE = "schema_migrations"

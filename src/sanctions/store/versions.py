@@ -22,6 +22,7 @@ from typing import Any
 from ..errors import NotFound, ParseError
 from ..model import Entity
 from ..sources.base import Publication
+from . import audit
 from ._db import Database, DatabaseError
 from ._links import resolve_links, serialize
 from .migrations import migrate
@@ -134,6 +135,7 @@ class Store:
         sha256: str,
         on_entity: Callable[[int], None] | None = None,
         max_removed_share: float | None = None,
+        actor: str = "system",
     ) -> LoadResult:
         """Store a publication as a new active version, unless its bytes equal the active one.
 
@@ -188,6 +190,21 @@ class Store:
                 "INSERT INTO active (source, version_id) VALUES (?, ?) "
                 "ON CONFLICT (source) DO UPDATE SET version_id = excluded.version_id",
                 (source, version_id),
+            )
+            audit.append(
+                conn,
+                actor,
+                "list.loaded",
+                f"list:{source}",
+                {
+                    "version": seq,
+                    "sha256": sha256,
+                    "format": publication.format,
+                    "entities": total,
+                    "added": len(diff.added),
+                    "removed": len(diff.removed),
+                    "changed": len(diff.changed),
+                },
             )
         loaded = self._active_version(source)
         assert loaded is not None
