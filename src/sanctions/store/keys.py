@@ -75,4 +75,7 @@ def key_by_id(store: Store, key_id: str) -> KeyRecord | None:
         "WHERE k.key_id = ?",
         (key_id,),
     )
-    return KeyRecord(*row[:6], bool(row[6])) if row else None
+    if row is None:
+        return None
+    name, salt, digest, revoked_at, user, role, disabled = row
+    return KeyRecord(name, salt, digest, revoked_at, user, role, bool(disabled))
