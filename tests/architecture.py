@@ -39,6 +39,9 @@ LAYERS = {
 }
 PEERS = {
     ("batch", "screen"),  # a batch is many screenings through the one façade
+    ("monitor", "screen"),  # monitoring scores pairs with the one screener
+    ("monitor", "batch"),  # customer files are read like batch files
+    ("monitor", "auth"),  # decisions check the acting user's role
     ("store", "sources"),  # a load stores a `Publication`, the parsers' output type
 }
 # Modules allowed loose at the top of the package, beside at most MAX_LOOSE others.
