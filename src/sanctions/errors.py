@@ -19,6 +19,7 @@ so neither interface keeps its own table.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class SanctionsError(Exception):
@@ -126,3 +127,35 @@ class ResourceError(SanctionsError):
 
     def __str__(self) -> str:
         return f"{self.path}{f':{self.line}' if self.line else ''}: {self.message}"
+
+
+class RowsError(SourceError):
+    """A customer file with bad rows: every problem found, by line and field; nothing of
+    the file was applied."""
+
+    def __init__(self, path: str | Path, problems: list[dict[str, Any]], total: int) -> None:
+        self.problems = problems  # {"line", "field", "message"}, the first ones found
+        self.total = total  # how many problems there were in all
+        first = problems[0]
+        more = f" (and {total - 1:,} more problem{'s' if total > 2 else ''})" if total > 1 else ""
+        super().__init__(
+            f"{first['message']}{more}; nothing was imported",
+            path=path,
+            line=first["line"],
+            field=first["field"],
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (RowsError, (self.path, self.problems, self.total))
+
+
+class Conflict(SanctionsError):
+    """The action does not fit the current state (an alert already decided, a self-approval)."""
+
+    http_status = 409
+
+
+class Forbidden(SanctionsError):
+    """The acting user's role does not allow the action."""
+
+    http_status = 403

@@ -7,6 +7,7 @@
     SANCTIONS_API_NO_AUTH, SANCTIONS_API_RELOAD_EVERY, SANCTIONS_API_MAX_BODY,
     SANCTIONS_API_MAX_UPLOAD, SANCTIONS_API_BATCH_DIR
                               `sanctions serve` options, passed to each worker process
+    SANCTIONS_FOUR_EYES       decisions that need a second user's approval (FourEyesPolicy)
 
 The plain values here (thresholds, limits, sizes) are the defaults the interfaces show and
 the façade checks against; nothing else repeats them.
@@ -31,6 +32,60 @@ DEFAULT_LIMIT = 10  # hits per query
 MAX_LIMIT = 500  # the most hits a caller may ask for per query
 MAX_NAME_LENGTH = 500  # characters in one query name
 MAX_QUERIES = 1000  # queries in one API request
+
+# -- monitoring ------------------------------------------------------------------------------
+DECISIONS = ("false_positive", "true_match", "escalate")
+
+
+@dataclass(frozen=True)
+class FourEyesPolicy:
+    """Which decisions take effect only when a second user approves them.
+
+    `SANCTIONS_FOUR_EYES` overrides the default: a comma-separated list of decisions, each
+    optionally with a score above which it needs approval, e.g. "true_match" (the default),
+    "true_match,false_positive>0.9", or "none".
+    """
+
+    always: frozenset[str] = frozenset({"true_match"})
+    above: Mapping[str, float] = field(default_factory=dict)  # decision -> score
+
+    def needs_approval(self, decision: str, score: float) -> bool:
+        if decision in self.always:
+            return True
+        return decision in self.above and score > self.above[decision]
+
+    def describe(self) -> str:
+        parts = sorted(self.always) + [f"{d}>{s}" for d, s in sorted(self.above.items())]
+        return ",".join(parts) or "none"
+
+    @classmethod
+    def parse(cls, text: str) -> FourEyesPolicy:
+        always: set[str] = set()
+        above: dict[str, float] = {}
+        if text.strip().lower() == "none":
+            return cls(frozenset(), {})
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            decision, _, score = part.partition(">")
+            decision = decision.strip()
+            if decision not in ("false_positive", "true_match"):
+                raise UsageError(
+                    f"SANCTIONS_FOUR_EYES: {decision!r} is not false_positive or true_match"
+                )
+            if not score:
+                always.add(decision)
+                continue
+            try:
+                above[decision] = float(score)
+            except ValueError:
+                raise UsageError(f"SANCTIONS_FOUR_EYES: {score!r} is not a score") from None
+        return cls(frozenset(always), above)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> FourEyesPolicy:
+        env = os.environ if env is None else env
+        text = env.get("SANCTIONS_FOUR_EYES")
+        return cls.parse(text) if text else cls()
+
 
 # -- sizes and durations --------------------------------------------------------------------
 MiB = 1024 * 1024

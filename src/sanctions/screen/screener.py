@@ -185,6 +185,16 @@ class Screener:
         )
         return [hit for hit in hits if hit.entity_id != entity.id][:limit]
 
+    def score_entity(
+        self, position: int, query: Query, form: NameForm, threshold: float = 0.0
+    ) -> Hit | None:
+        """Score one indexed entity, over all its names, against a prepared query (see
+        `prepare_query`): the scorer `screen` uses, without candidate retrieval."""
+        index = self.index
+        return self._score_entity(
+            index, position, index.entity_names[position], query, form, threshold
+        )
+
     def _identifier_hits(
         self,
         index: NameIndex,

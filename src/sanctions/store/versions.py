@@ -340,6 +340,10 @@ class Store:
             ).fetchall()
         )
 
+    def member_hashes(self, source: str, version: int) -> dict[str, str]:
+        """Entity id -> content hash of every entity in a version."""
+        return self._members(self._version_id(source, version))
+
     def _blob(self, digest: str, conn: Database | None = None) -> Entity:
         conn = conn or self.db
         (data,) = conn.execute("SELECT data FROM blobs WHERE hash = ?", (digest,)).fetchone()

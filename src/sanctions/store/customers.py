@@ -1,0 +1,222 @@
+"""Rows of the customer tables (migration 4): the portfolio a monitoring run screens.
+
+`customers` holds one row per customer id: its current revision and content hash, when it
+was removed (kept, never deleted), the import that last saw it, and the revision the last
+monitoring run screened. `customer_revisions` keeps every revision's data as JSON, so the
+evidence report can show what the customer looked like when an alert was raised.
+`customer_imports` records each imported file and its counts.
+
+Parsing and validating customer files lives in `sanctions.monitor.customers`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ._db import Database
+
+# Ids looked up per query when importing; bounds memory whatever the file size.
+LOOKUP_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """A customer's current state."""
+
+    id: str
+    revision: int
+    hash: str
+    removed_at: str | None
+    screened_revision: int | None
+    data: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "revision": self.revision,
+            "removed": self.removed_at is not None,
+            "removed_at": self.removed_at,
+            "screened_revision": self.screened_revision,
+            **self.data,
+        }
+
+
+@dataclass(frozen=True)
+class Revision:
+    customer_id: str
+    revision: int
+    data: dict[str, Any]
+    hash: str
+    created_at: str
+    import_id: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "revision": self.revision,
+            "created_at": self.created_at,
+            "import_id": self.import_id,
+            "hash": self.hash,
+            "data": self.data,
+        }
+
+
+@dataclass(frozen=True)
+class Known:
+    """What an import needs to know about an id already in the store."""
+
+    revision: int
+    hash: str
+    removed: bool
+    seen_import: int | None
+
+
+def start_import(db: Database, at: str, source: str, user: str) -> int:
+    cursor = db.execute(
+        "INSERT INTO customer_imports (started_at, source, user) VALUES (?, ?, ?)",
+        (at, source, user),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def finish_import(db: Database, import_id: int, counts: dict[str, int]) -> None:
+    db.execute(
+        "UPDATE customer_imports SET rows = ?, added = ?, revised = ?, unchanged = ?, "
+        "removed = ? WHERE id = ?",
+        (
+            counts["rows"],
+            counts["added"],
+            counts["revised"],
+            counts["unchanged"],
+            counts["removed"],
+            import_id,
+        ),
+    )
+
+
+def known(db: Database, ids: Sequence[str]) -> dict[str, Known]:
+    """The stored state of those ids that exist."""
+    found: dict[str, Known] = {}
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = ids[start : start + LOOKUP_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for cid, revision, digest, removed_at, seen in db.execute(
+            f"SELECT id, revision, hash, removed_at, seen_import FROM customers "
+            f"WHERE id IN ({marks})",
+            chunk,
+        ):
+            found[cid] = Known(revision, digest, removed_at is not None, seen)
+    return found
+
+
+def add_revision(
+    db: Database,
+    customer_id: str,
+    revision: int,
+    data: dict[str, Any],
+    digest: str,
+    at: str,
+    import_id: int | None,
+) -> None:
+    """Write a revision and make it the customer's current one (creating the customer)."""
+    db.execute(
+        "INSERT INTO customer_revisions (customer_id, revision, data, hash, created_at, "
+        "import_id) VALUES (?, ?, ?, ?, ?, ?)",
+        (customer_id, revision, json.dumps(data, ensure_ascii=False), digest, at, import_id),
+    )
+    db.execute(
+        "INSERT INTO customers (id, revision, hash, removed_at, seen_import) "
+        "VALUES (?, ?, ?, NULL, ?) ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, "
+        "hash = excluded.hash, removed_at = NULL, seen_import = excluded.seen_import",
+        (customer_id, revision, digest, import_id),
+    )
+
+
+def mark_seen(db: Database, ids: Sequence[str], import_id: int) -> None:
+    db.executemany(
+        "UPDATE customers SET seen_import = ? WHERE id = ?", [(import_id, i) for i in ids]
+    )
+
+
+def mark_unseen_removed(db: Database, import_id: int, at: str) -> list[str]:
+    """Remove every current customer the import did not see; their ids."""
+    rows = db.all(
+        "SELECT id FROM customers WHERE removed_at IS NULL "
+        "AND (seen_import IS NULL OR seen_import != ?) ORDER BY id",
+        (import_id,),
+    )
+    ids = [cid for (cid,) in rows]
+    db.executemany("UPDATE customers SET removed_at = ? WHERE id = ?", [(at, i) for i in ids])
+    return ids
+
+
+def mark_screened(db: Database, revisions: Sequence[tuple[str, int]]) -> None:
+    db.executemany(
+        "UPDATE customers SET screened_revision = ? WHERE id = ?",
+        [(revision, cid) for cid, revision in revisions],
+    )
+
+
+_CURRENT = (
+    "SELECT c.id, c.revision, c.hash, c.removed_at, c.screened_revision, r.data "
+    "FROM customers c JOIN customer_revisions r "
+    "ON r.customer_id = c.id AND r.revision = c.revision"
+)
+
+
+def _row(values: tuple[Any, ...]) -> CustomerRow:
+    cid, revision, digest, removed_at, screened, data = values
+    return CustomerRow(cid, revision, digest, removed_at, screened, json.loads(data))
+
+
+def get(db: Database, customer_id: str) -> CustomerRow | None:
+    row = db.one(_CURRENT + " WHERE c.id = ?", (customer_id,))
+    return _row(row) if row else None
+
+
+def current(db: Database, *, only_unscreened: bool = False) -> Iterator[CustomerRow]:
+    """Customers not removed, by id; optionally only those whose revision is unscreened."""
+    where = " WHERE c.removed_at IS NULL"
+    if only_unscreened:
+        where += " AND (c.screened_revision IS NULL OR c.screened_revision != c.revision)"
+    for row in db.execute(_CURRENT + where + " ORDER BY c.id"):
+        yield _row(row)
+
+
+def listing(
+    db: Database, *, include_removed: bool = False, limit: int = 100, offset: int = 0
+) -> list[CustomerRow]:
+    where = "" if include_removed else " WHERE c.removed_at IS NULL"
+    rows = db.all(_CURRENT + where + " ORDER BY c.id LIMIT ? OFFSET ?", (limit, offset))
+    return [_row(row) for row in rows]
+
+
+def count(db: Database) -> dict[str, int]:
+    row = db.one(
+        "SELECT COUNT(*), COALESCE(SUM(removed_at IS NULL), 0), "
+        "COALESCE(SUM(removed_at IS NULL AND (screened_revision IS NULL "
+        "OR screened_revision != revision)), 0) FROM customers"
+    )
+    assert row is not None
+    total, active, unscreened = row
+    return {"total": total, "active": active, "unscreened": unscreened}
+
+
+def revisions(db: Database, customer_id: str) -> list[Revision]:
+    rows = db.all(
+        "SELECT customer_id, revision, data, hash, created_at, import_id "
+        "FROM customer_revisions WHERE customer_id = ? ORDER BY revision",
+        (customer_id,),
+    )
+    return [Revision(c, r, json.loads(d), h, at, i) for c, r, d, h, at, i in rows]
+
+
+def revision_hash(db: Database, customer_id: str, revision: int) -> str | None:
+    row = db.one(
+        "SELECT hash FROM customer_revisions WHERE customer_id = ? AND revision = ?",
+        (customer_id, revision),
+    )
+    return str(row[0]) if row else None
