@@ -3,7 +3,8 @@
 No logic lives here beyond presentation. Errors raised on purpose (`SanctionsError`) become a
 one-line message on stderr and exit code 2; screening commands exit 1 when they find hits.
 Commands live in `lists` (loading and browsing list versions), `sources` (downloading:
-update, sources), `screening` (screen, compare) and `serve` (serve, keys); this module only
+update, sources), `screening` (screen, compare), `serve` (serve, keys), `portfolio`
+(customers, monitor, report), `alerts` and `admin` (audit, users); this module only
 assembles them into one app.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import typer
 
-from . import lists, screening, serve, sources
+from . import admin, alerts, lists, portfolio, screening, serve, sources
 
 app = typer.Typer(
     name="sanctions",
@@ -33,6 +34,12 @@ app.command()(screening.screen)
 app.command()(screening.compare)
 app.command()(serve.serve)
 app.add_typer(serve.keys_app)
+app.add_typer(portfolio.customers_app)
+app.command()(portfolio.monitor)
+app.add_typer(alerts.alerts_app)
+app.add_typer(portfolio.report_app)
+app.add_typer(admin.audit_app)
+app.add_typer(admin.users_app)
 
 
 def main() -> None:
