@@ -43,7 +43,7 @@ def free_port() -> int:
 
 def new_key(db: Path, name: str) -> str:
     with Store(db) as store:
-        return create_key(store, name)
+        return create_key(store, name, role="admin")
 
 
 def revoke(db: Path, name: str) -> None:

@@ -16,7 +16,7 @@ from ..store import Store
 from .errors import BodyLimit, install_error_handlers
 from .jobs import BatchJobs
 from .metrics import Metrics, MetricsMiddleware
-from .routes import batches, health, lists, metrics, screen, yente
+from .routes import alerts, batches, health, lists, metrics, monitoring, screen, yente
 from .state import ApiState
 
 _DEFAULTS = ApiSettings(Path("sanctions.db"))
@@ -70,7 +70,7 @@ def create_app_from_settings(settings: ApiSettings) -> FastAPI:
     app.state.jobs = jobs
     app.state.metrics = Metrics(state)
     install_error_handlers(app)
-    for module in (health, metrics, screen, lists, yente, batches):
+    for module in (health, metrics, screen, lists, yente, batches, monitoring, alerts):
         app.include_router(module.router)
     # Outermost first: metrics see every response, including 413s from the body limit.
     app.add_middleware(

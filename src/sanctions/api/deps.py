@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ..auth import PERMISSIONS, Principal
 from ..errors import QueryError
 from ..screen import Screener
 from .errors import ApiError
@@ -18,8 +19,10 @@ _bearer = HTTPBearer(auto_error=False, description="An API key from `sanctions k
 
 # The error statuses routes document, all in the one JSON error shape.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse} for status in (400, 401, 404, 413, 422, 503)
+    status: {"model": ErrorResponse} for status in (400, 401, 403, 404, 409, 413, 422, 503)
 }
+# Who a request acts as when the server runs --no-auth (local use only).
+ANONYMOUS = Principal(key="(no auth)", user="anonymous", role="admin")
 
 
 def api_state(request: Request) -> ApiState:
@@ -38,18 +41,51 @@ def bearer_key(header: str | None) -> str | None:
 def require_key(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
-) -> None:
-    """401 unless the request carries a valid, unrevoked key (or the app runs --no-auth)."""
+) -> Principal:
+    """401 unless the request carries a valid, unrevoked key of an active user (or the app
+    runs --no-auth); the key's user and role, for permission checks and the audit trail."""
+    cached: Principal | None = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
     state = api_state(request)
     if state.settings.no_auth:
-        return
+        request.state.principal = ANONYMOUS
+        return ANONYMOUS
     key = bearer_key(request.headers.get("authorization"))
     if key is None:
         raise ApiError(
             401, "an API key is required: send 'Authorization: Bearer <key>'", "authorization"
         )
-    if state.keys.check(state.store(), key) is None:
+    principal = state.keys.identify(state.store(), key)
+    if principal is None:
         raise ApiError(401, "the API key is not valid or has been revoked", "authorization")
+    request.state.principal = principal
+    return principal
+
+
+def _permission(name: str) -> Any:
+    """A dependency: the request's principal, 403 unless its role grants `name`."""
+    assert name in PERMISSIONS
+
+    def check(principal: Annotated[Principal, Depends(require_key)]) -> Principal:
+        if not principal.may(name):
+            raise ApiError(
+                403,
+                f"user {principal.user!r} has role {principal.role!r}; this needs the "
+                f"{PERMISSIONS[name]} role or higher",
+                "authorization",
+            )
+        return principal
+
+    return Depends(check)
+
+
+# Route parameters: `who: Decider` is the key's principal, refused unless it may decide.
+Reader = Annotated[Principal, _permission("read")]
+Decider = Annotated[Principal, _permission("decide")]
+Approver = Annotated[Principal, _permission("approve")]
+Auditor = Annotated[Principal, _permission("audit")]
+Admin = Annotated[Principal, _permission("manage")]
 
 
 def check_lists(screener: Screener, lists: list[str] | None) -> list[str] | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -225,15 +225,36 @@ def import_customers(
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
-    sha = file_digest(path)
+    return import_records(
+        store,
+        read_rows(path),
+        source=path,
+        sha256=file_digest(path),
+        delete_missing=delete_missing,
+        user=user,
+        progress=progress,
+    )
+
+
+def import_records(
+    store: Store,
+    records: Iterable[tuple[int | None, dict[str, Any]]],
+    *,
+    source: Path,
+    sha256: str,
+    delete_missing: bool = False,
+    user: str = "cli",
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Upsert (line, row) records (rows keyed by lower-case column names), all or nothing."""
     at = audit.now()
     problems = _Problems()
     counts = {"rows": 0, "added": 0, "revised": 0, "unchanged": 0, "removed": 0}
     closed = 0
     with store.db.transaction() as db:
-        import_id = rows.start_import(db, at, path.name, user)
+        import_id = rows.start_import(db, at, source.name, user)
         chunk: list[tuple[int | None, dict[str, Any]]] = []
-        for line, raw in read_rows(path):
+        for line, raw in records:
             counts["rows"] += 1
             data = clean_customer(raw, line, problems)
             if "id" in data:
@@ -248,9 +269,9 @@ def import_customers(
             progress(len(chunk))
         if problems.total:
             # Leaving by an exception rolls the whole file back.
-            raise RowsError(path, problems.kept, problems.total)
+            raise RowsError(source, problems.kept, problems.total)
         if counts["rows"] == 0:
-            raise ParseError("has no customer rows", path=path)
+            raise ParseError("has no customer rows", path=source)
         if delete_missing:
             removed = rows.mark_unseen_removed(db, import_id, at)
             counts["removed"] = len(removed)
@@ -261,9 +282,9 @@ def import_customers(
             user,
             "customers.imported",
             f"import:{import_id}",
-            {"file": path.name, "sha256": sha, **counts, "alerts_closed": closed},
+            {"file": source.name, "sha256": sha256, **counts, "alerts_closed": closed},
         )
-    return ImportResult(import_id, str(path), sha, alerts_closed=closed, **counts)
+    return ImportResult(import_id, str(source), sha256, alerts_closed=closed, **counts)
 
 
 def _apply(

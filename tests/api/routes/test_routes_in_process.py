@@ -27,7 +27,7 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path
 @pytest.fixture(scope="module")
 def key(store_path: Path) -> str:
     with Store(store_path) as store:
-        return create_key(store, "in-process")
+        return create_key(store, "in-process", role="admin")
 
 
 @pytest.fixture(scope="module")

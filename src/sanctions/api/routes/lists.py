@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from ..deps import ERROR_RESPONSES, api_state, require_key
+from ..deps import ERROR_RESPONSES, Admin, api_state, require_key
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], responses=ERROR_RESPONSES)
 
@@ -42,7 +42,7 @@ def changes(
 
 # -- admin ----------------------------------------------------------------------------------
 @router.post("/admin/reload", tags=["Admin"])
-def reload(request: Request, force: bool = False) -> dict[str, Any]:
+def reload(request: Request, _admin: Admin, force: bool = False) -> dict[str, Any]:
     """Check the store for newer active versions now and swap the index if there are any.
 
     Answers once the new index is in place. Only this worker process reloads; the others
