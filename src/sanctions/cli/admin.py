@@ -58,12 +58,9 @@ def audit_export(
 ) -> None:
     """Audit entries in order: a JSON array with --json, else one JSON object per line."""
     from ..store import audit
-    from ..text.values import parse_date
 
-    if since is not None and parse_date(since[:10]) is None:
-        from ..errors import UsageError
-
-        raise UsageError(f"--since {since!r} is not a date (YYYY-MM-DD or an ISO time)")
+    if since is not None:
+        since = audit.normalize_since(since)
     with open_store(db) as store:
         entries = audit.entries(store.db, since)
         if as_json:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ..errors import UsageError
 from ._db import Database
 
 GENESIS = "0" * 64
@@ -81,6 +82,22 @@ def append(db: Database, actor: str, action: str, subject: str, data: dict[str, 
     return seq
 
 
+def normalize_since(text: str) -> str:
+    """An ISO date or time as the string entries' times compare with (UTC); UsageError
+    when it is neither."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"since {text!r} is not an ISO date or time (YYYY-MM-DD)") from None
+    if len(text.strip()) == 10:
+        return moment.date().isoformat()
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    else:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat(timespec="microseconds")
+
+
 _COLUMNS = "seq, at, actor, action, subject, data, prev_hash, hash"
 
 
@@ -95,6 +112,8 @@ def _rows(db: Database, since: str | None = None) -> Iterator[tuple[Any, ...]]:
 
 def entries(db: Database, since: str | None = None) -> Iterator[AuditEntry]:
     """Entries in order, from the first one at or after `since` (an ISO date or time)."""
+    if since is not None:
+        since = normalize_since(since)
     for seq, at, actor, action, subject, data, prev, digest in _rows(db, since):
         yield AuditEntry(seq, at, actor, action, subject, json.loads(data), prev, digest)
 
