@@ -91,10 +91,8 @@ def normalize_since(text: str) -> str:
         raise UsageError(f"since {text!r} is not an ISO date or time (YYYY-MM-DD)") from None
     if len(text.strip()) == 10:
         return moment.date().isoformat()
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    else:
-        moment = moment.replace(tzinfo=UTC)
+    # A time without a zone is taken as UTC, the zone every entry is written in.
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return moment.isoformat(timespec="microseconds")
 
 
