@@ -28,7 +28,7 @@ from ..store import Store, alerts, audit, runs
 from ..store import customers as customer_rows
 from ..store.alerts import AlertKey
 from . import states, webhooks
-from .matching import Customer, CustomerSide, EntitySide, PairHit
+from .matching import Customer, CustomerSide, EntitySide, PairHit, entity_fingerprint
 
 # progress(stage, advance, total): a stage starts with advance 0 and its total.
 Progress = Callable[[str, int, int | None], None]
@@ -188,8 +188,17 @@ def _plan(store: Store, full: bool, threshold: float) -> _Plan:
             continue
         old = store.member_hashes(source, old_version) if old_version else {}
         new = store.member_hashes(source, new_version) if new_version else {}
-        plan.changed_entities |= {eid for eid, digest in new.items() if old.get(eid) != digest}
         plan.removed_entities |= old.keys() - new.keys()
+        for entity_id, digest in new.items():
+            before = old.get(entity_id)
+            if before == digest:
+                continue
+            # A changed remark or address does not change any score: only what the scorer
+            # reads makes an entity worth screening again.
+            if before is None or entity_fingerprint(
+                store.entity_by_hash(before)
+            ) != entity_fingerprint(store.entity_by_hash(digest)):
+                plan.changed_entities.add(entity_id)
     return plan
 
 

@@ -344,6 +344,10 @@ class Store:
         """Entity id -> content hash of every entity in a version."""
         return self._members(self._version_id(source, version))
 
+    def entity_by_hash(self, digest: str) -> Entity:
+        """A stored entity by its content hash (see `member_hashes`)."""
+        return self._blob(digest)
+
     def _blob(self, digest: str, conn: Database | None = None) -> Entity:
         conn = conn or self.db
         (data,) = conn.execute("SELECT data FROM blobs WHERE hash = ?", (digest,)).fetchone()
