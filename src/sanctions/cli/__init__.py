@@ -4,7 +4,7 @@ No logic lives here beyond presentation. Errors raised on purpose (`SanctionsErr
 one-line message on stderr and exit code 2; screening commands exit 1 when they find hits.
 Commands live in `lists` (loading and browsing list versions), `sources` (downloading:
 update, sources), `screening` (screen, compare), `serve` (serve, keys), `portfolio`
-(customers, monitor, report), `alerts` and `admin` (audit, users); this module only
+(customers, monitor, report), `alerts`, `admin` (audit, users) and `webhooks`; this module only
 assembles them into one app.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import typer
 
-from . import admin, alerts, lists, portfolio, screening, serve, sources
+from . import admin, alerts, lists, portfolio, screening, serve, sources, webhooks
 
 app = typer.Typer(
     name="sanctions",
@@ -40,6 +40,7 @@ app.add_typer(alerts.alerts_app)
 app.add_typer(portfolio.report_app)
 app.add_typer(admin.audit_app)
 app.add_typer(admin.users_app)
+app.add_typer(webhooks.webhooks_app)
 
 
 def main() -> None:

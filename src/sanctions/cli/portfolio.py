@@ -223,9 +223,26 @@ def run_monitoring(
             if advance:
                 progress.advance(tasks[stage], advance)
 
-        return run_monitor(
-            store, full=full, threshold=threshold, user=user, progress=report
-        ).to_json()
+        result = run_monitor(store, full=full, threshold=threshold, user=user, progress=report)
+    deliver_webhooks(db)
+    return result.to_json()
+
+
+def deliver_webhooks(db: Path | None) -> None:
+    """Send queued webhook deliveries; a receiver's trouble is a warning, never a failure."""
+    from ..monitor.webhooks import deliver_due
+
+    try:
+        with open_store(db) as store:
+            report = deliver_due(store)
+    except Exception as exc:  # delivery must never fail the command
+        err.print(f"[yellow]warning:[/] webhook delivery: {escape(str(exc))}")
+        return
+    if report.failed:
+        err.print(
+            f"[yellow]warning:[/] {report.failed} webhook deliveries failed; "
+            f"{report.pending} pending (see `sanctions webhooks log`)"
+        )
 
 
 @report_app.command("customer")

@@ -13,11 +13,11 @@ than that).
 Weights are counted in integer units, so both directions compare exactly the same sums.
 
     forward  `CoverageIndex(entity names).covering(customer form)`: listed names for a query
-    reverse  `CoverageIndex(customer names).covered_by(entity form)`: query names for a
-             listed name
+    reverse  the customers' `query_keys` are stored with each revision (`store/customers.py`);
+             a changed listed name's keys find the query tokens sharing them, and `passes`
+             applies the same rule to the covered weight of each query name
 
-Both return the index positions of the names that pass; the rule is the same function of
-(q, n) either way.
+The rule is one function of (q, n), whichever side is indexed.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ MIN_WEIGHT = 1.0
 SURE_SHARE = 0.6
 MIN_SIMILARITY = 80.0
 _UNITS = 1000  # weight units per 1.0 of token weight
-_TOKENS = 1024  # packing: entry = name position * _TOKENS + token position
+_TOKENS = 1024  # tokens of a name that count (names are at most 500 characters anyway)
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 
@@ -58,7 +58,8 @@ def coverage_keys(form: NameForm) -> list[set[str]]:
     return groups
 
 
-def _units(weight: float) -> int:
+def units(weight: float) -> int:
+    """A token weight in integer units."""
     return max(1, round(weight * _UNITS))
 
 
@@ -68,33 +69,53 @@ def _needed(total: int, share: float) -> int:
     return max(least, min(total, round(MIN_WEIGHT * _UNITS)))
 
 
-def _alike(query_text: str, listed_text: str) -> bool:
+def band(covered: int, total: int) -> bool | None:
+    """The rule on weights alone: True (a candidate), False (not), None (only when the
+    names are `alike`). `covered` of the query name's `total` units share keys."""
+    if covered >= _needed(total, SURE_SHARE):
+        return True
+    if covered < _needed(total, MIN_SHARE):
+        return False
+    return None
+
+
+def alike(query_text: str, listed_text: str) -> bool:
+    """The analysed names' texts (`NameForm.text`) read alike as wholes."""
     return bool(fuzz.token_sort_ratio(query_text, listed_text) >= MIN_SIMILARITY)
 
 
+def passes(covered: int, total: int, query_text: str, listed_text: str) -> bool:
+    """The whole rule for one (query name, listed name) pair."""
+    verdict = band(covered, total)
+    return alike(query_text, listed_text) if verdict is None else verdict
+
+
+def query_keys(form: NameForm) -> tuple[int, list[tuple[str, int, int]]]:
+    """A query name's total weight units and its (key, token number, token units) rows."""
+    tokens = form.tokens[:_TOKENS]
+    rows: list[tuple[str, int, int]] = []
+    for number, (token, keys) in enumerate(zip(tokens, coverage_keys(form), strict=False)):
+        weight = units(token.weight)
+        rows.extend((key, number, weight) for key in sorted(keys))
+    return sum(units(t.weight) for t in tokens), rows
+
+
+def listed_keys(form: NameForm) -> set[str]:
+    """Every key of a listed name: a query token sharing any of them counts as covered."""
+    return set().union(*coverage_keys(form)) if form.tokens else set()
+
+
 class CoverageIndex:
-    """Postings of (name, token) per retrieval key over a fixed list of analysed names."""
+    """Postings of name positions per retrieval key over a fixed list of analysed (listed)
+    names, for the forward direction."""
 
     def __init__(self, forms: Sequence[NameForm]) -> None:
         postings: dict[str, list[int]] = defaultdict(list)
-        weights: list[int] = []
-        offsets = [0]
-        totals: list[int] = []
         for position, form in enumerate(forms):
-            tokens = form.tokens[:_TOKENS]
-            units = [_units(t.weight) for t in tokens]
-            weights.extend(units)
-            offsets.append(len(weights))
-            totals.append(sum(units))
-            for number, keys in enumerate(coverage_keys(form)[:_TOKENS]):
-                for key in keys:
-                    postings[key].append(position * _TOKENS + number)
+            for key in listed_keys(form):
+                postings[key].append(position)
         self.size = len(forms)
         self.postings = {k: np.asarray(v, dtype=np.int64) for k, v in postings.items()}
-        self.weights = np.asarray(weights, dtype=np.int64)
-        self.offsets = np.asarray(offsets, dtype=np.int64)
-        self.loose = np.asarray([_needed(t, MIN_SHARE) for t in totals], dtype=np.int64)
-        self.sure = np.asarray([_needed(t, SURE_SHARE) for t in totals], dtype=np.int64)
         self.texts = [form.text for form in forms]
 
     def __len__(self) -> int:
@@ -102,43 +123,27 @@ class CoverageIndex:
 
     def covering(self, form: NameForm) -> IntArray:
         """Positions of indexed names n that `form` (a query name) is a candidate for."""
-        tokens = form.tokens[:_TOKENS]
-        total = sum(_units(t.weight) for t in tokens)
+        total, _ = query_keys(form)
         parts: list[IntArray] = []
         part_weights: list[IntArray] = []
-        for token, keys in zip(tokens, coverage_keys(form)[:_TOKENS], strict=True):
+        for token, keys in zip(form.tokens[:_TOKENS], coverage_keys(form), strict=False):
             found = [self.postings[k] for k in keys if k in self.postings]
             if not found:
                 continue
-            names = np.unique(np.concatenate(found) // _TOKENS)
+            names = np.unique(np.concatenate(found))
             parts.append(names)
-            part_weights.append(np.full(len(names), _units(token.weight), dtype=np.int64))
+            part_weights.append(np.full(len(names), units(token.weight), dtype=np.int64))
         if not parts:
             return np.empty(0, dtype=np.int64)
         names, inverse = np.unique(np.concatenate(parts), return_inverse=True)
         covered = np.bincount(inverse, weights=np.concatenate(part_weights)).astype(np.int64)
-        sure = names[covered >= _needed(total, SURE_SHARE)]
-        maybe = names[
-            (covered >= _needed(total, MIN_SHARE)) & (covered < _needed(total, SURE_SHARE))
+        # Below the loose share nothing passes; test the rest one by one (few, and cheap).
+        keep = names[covered >= _needed(total, MIN_SHARE)]
+        kept = covered[covered >= _needed(total, MIN_SHARE)]
+        text = form.text
+        chosen = [
+            n
+            for n, c in zip(keep.tolist(), kept.tolist(), strict=True)
+            if passes(c, total, text, self.texts[n])
         ]
-        text = form.text
-        alike = [n for n in maybe.tolist() if _alike(text, self.texts[n])]
-        return np.union1d(sure, np.asarray(alike, dtype=np.int64))
-
-    def covered_by(self, form: NameForm) -> IntArray:
-        """Positions of indexed names q (query names) that are candidates for `form` (a
-        listed name): the same rule as `covering`, seen from the other side."""
-        found = [self.postings[k] for k in set().union(*coverage_keys(form)) if k in self.postings]
-        if not found:
-            return np.empty(0, dtype=np.int64)
-        entries = np.unique(np.concatenate(found))
-        names = entries // _TOKENS
-        tokens = entries % _TOKENS
-        weights = self.weights[self.offsets[names] + tokens]
-        unique, inverse = np.unique(names, return_inverse=True)
-        covered = np.bincount(inverse, weights=weights).astype(np.int64)
-        sure = unique[covered >= self.sure[unique]]
-        maybe = unique[(covered >= self.loose[unique]) & (covered < self.sure[unique])]
-        text = form.text
-        alike = [q for q in maybe.tolist() if _alike(self.texts[q], text)]
-        return np.union1d(sure, np.asarray(alike, dtype=np.int64))
+        return np.asarray(chosen, dtype=np.int64)

@@ -29,6 +29,7 @@ from ..store import Store, alerts, audit
 from ..store import customers as rows
 from ..text.values import country_code, parse_date
 from . import states
+from .matching import Customer, customer_queries
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})
 KNOWN = frozenset(
@@ -65,22 +66,6 @@ class _Problems:
         self.total += 1
         if len(self.kept) < MAX_PROBLEMS:
             self.kept.append({"line": line, "field": field, "message": message})
-
-
-def customer_queries(data: dict[str, Any]) -> list[Query]:
-    """One screening query per name of a customer, each with the customer's evidence."""
-    evidence = {
-        "schema": data["schema"],
-        "birth_date": data.get("birth_date"),
-        "country": data.get("nationality") or data.get("country"),
-        "id_number": data.get("id_number") or data.get("imo_number"),
-    }
-    names = dict.fromkeys([data["name"], *data.get("aliases", [])])
-    return [Query(name, **evidence) for name in names]
-
-
-def customer_identifiers(data: dict[str, Any]) -> list[str]:
-    return [v for v in (data.get("id_number"), data.get("imo_number")) if v]
 
 
 def clean_customer(raw: dict[str, Any], line: int | None, problems: _Problems) -> dict[str, Any]:
@@ -274,6 +259,7 @@ def import_records(
             raise ParseError("has no customer rows", path=source)
         if delete_missing:
             removed = rows.mark_unseen_removed(db, import_id, at)
+            rows.delete_keys(db, removed)
             counts["removed"] = len(removed)
             closed = _close_removed(db, removed, user, at)
         rows.finish_import(db, import_id, counts)
@@ -310,15 +296,15 @@ def _apply(
         if problems.total:
             continue  # nothing will be applied; only keep checking rows
         digest = content_hash(data)
-        if old is None:
-            rows.add_revision(db, cid, 1, data, digest, at, import_id)
-            counts["added"] += 1
-        elif old.hash == digest and not old.removed:
+        if old is not None and old.hash == digest and not old.removed:
             unchanged.append(cid)
             counts["unchanged"] += 1
-        else:
-            rows.add_revision(db, cid, old.revision + 1, data, digest, at, import_id)
-            counts["revised"] += 1
+            continue
+        revision = 1 if old is None else old.revision + 1
+        rows.add_revision(db, cid, revision, data, digest, at, import_id)
+        # The reverse index: this revision's retrieval keys, for delta runs.
+        rows.replace_keys(db, cid, *Customer.from_data(cid, revision, digest, data).index_rows())
+        counts["added" if old is None else "revised"] += 1
     rows.mark_seen(db, unchanged, import_id)
 
 

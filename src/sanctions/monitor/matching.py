@@ -12,22 +12,40 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from ..errors import QueryError
-from ..match.coverage import CoverageIndex
+from ..match.coverage import CoverageIndex, alike, band, listed_keys, query_keys
 from ..match.features import COUNTRY_PROPERTIES, normalize_identifier, schema_compatible
 from ..model import Entity
 from ..screen.query import Hit, Query
 from ..screen.screener import Screener
 from ..screen.validate import prepare_query
+from ..store import customers as customer_rows
+from ..store._db import Database
 from ..store.customers import CustomerRow
 from ..text.names import NameForm
-from .customers import customer_identifiers, customer_queries
+
+IDENTIFIER_KEY = "id:"  # customer identifiers share the key table, under this prefix
+
+
+def customer_queries(data: dict[str, Any]) -> list[Query]:
+    """One screening query per name of a customer, each with the customer's evidence."""
+    evidence = {
+        "schema": data["schema"],
+        "birth_date": data.get("birth_date"),
+        "country": data.get("nationality") or data.get("country"),
+        "id_number": data.get("id_number") or data.get("imo_number"),
+    }
+    names = dict.fromkeys([data["name"], *data.get("aliases", [])])
+    return [Query(name, **evidence) for name in names]
+
+
+def customer_identifiers(data: dict[str, Any]) -> list[str]:
+    return [v for v in (data.get("id_number"), data.get("imo_number")) if v]
+
 
 Progress = Callable[[int], None]
 
@@ -45,21 +63,37 @@ class Customer:
 
     @classmethod
     def from_row(cls, row: CustomerRow) -> Customer:
+        return cls.from_data(row.id, row.revision, row.hash, row.data)
+
+    @classmethod
+    def from_data(cls, cid: str, revision: int, digest: str, data: dict[str, Any]) -> Customer:
         prepared = []
-        for query in customer_queries(row.data):
+        for query in customer_queries(data):
             try:
                 prepared.append(prepare_query(query))
             except QueryError:
                 continue  # a name with nothing to match (the import refuses most of these)
-        idents = {normalize_identifier(v) for v in customer_identifiers(row.data)}
+        idents = {normalize_identifier(v) for v in customer_identifiers(data)}
         return cls(
-            row.id,
-            row.revision,
-            row.hash,
-            row.data["schema"],
+            cid,
+            revision,
+            digest,
+            data["schema"],
             tuple(prepared),
             tuple(sorted(i for i in idents if i)),
         )
+
+    def index_rows(self) -> tuple[list[tuple[int, str]], list[tuple[str, int, int, int, int]]]:
+        """What the reverse index stores for this customer: its names (number, analysed
+        text) and key rows (key, name number, token number, token units, name total)."""
+        names: list[tuple[int, str]] = []
+        keys: list[tuple[str, int, int, int, int]] = []
+        for number, (_, form) in enumerate(self.queries):
+            total, rows = query_keys(form)
+            names.append((number, form.text))
+            keys.extend((key, number, token, units, total) for key, token, units in rows)
+        keys.extend((IDENTIFIER_KEY + ident, -1, 0, 0, 0) for ident in self.identifiers)
+        return names, keys
 
 
 @dataclass(frozen=True)
@@ -136,42 +170,41 @@ class EntitySide:
                     yield pair
 
 
-class CustomerSide:
-    """Customers indexed by their names and identifiers, for reverse retrieval."""
-
-    def __init__(self, customers: Iterable[Customer]) -> None:
-        self.customers: list[Customer] = []
-        owners: list[int] = []
-        forms: list[NameForm] = []
-        self.identifiers: dict[str, list[int]] = {}
-        for customer in customers:
-            number = len(self.customers)
-            self.customers.append(customer)
-            for _, form in customer.queries:
-                forms.append(form)
-                owners.append(number)
-            for ident in customer.identifiers:
-                self.identifiers.setdefault(ident, []).append(number)
-        self.coverage = CoverageIndex(forms)
-        self.owner = np.asarray(owners, dtype=np.int64)
-
-    def __len__(self) -> int:
-        return len(self.customers)
-
-    def reverse(self, entities: EntitySide, position: int, threshold: float) -> Iterator[PairHit]:
-        """Every hit of one indexed entity against all these customers."""
-        entity = entities.entity(position)
-        found: set[int] = set()
-        for name in entities.screener.index.entity_names[position]:
-            found.update(self.owner[self.coverage.covered_by(name.form)].tolist())
-        for ident in entity.identifiers:
-            found.update(self.identifiers.get(normalize_identifier(ident.value), []))
-        for number in sorted(found):
-            customer = self.customers[number]
-            if schema_compatible(customer.schema, entity.schema):
-                pair = entities.score(customer, position, threshold)
-                if pair is not None:
-                    yield pair
+def reverse(
+    db: Database, entities: EntitySide, position: int, threshold: float, skip: set[str]
+) -> Iterator[PairHit]:
+    """Every hit of one indexed entity against the stored customers (but those in `skip`),
+    through the customers' stored keys: the coverage rule seen from the listed side."""
+    entity = entities.entity(position)
+    found: set[str] = set()
+    for name in entities.screener.index.entity_names[position]:
+        covered: dict[tuple[str, int], int] = {}
+        totals: dict[tuple[str, int], int] = {}
+        for cid, number, _token, units, total in customer_rows.lookup_keys(
+            db, sorted(listed_keys(name.form))
+        ):
+            covered[(cid, number)] = covered.get((cid, number), 0) + units
+            totals[(cid, number)] = total
+        for (cid, number), units in covered.items():
+            if cid in found or cid in skip:
+                continue
+            verdict = band(units, totals[(cid, number)])
+            if verdict is None:  # the texts decide; read only for these few
+                texts = customer_rows.name_texts(db, cid)
+                verdict = alike(texts[number], name.form.text)
+            if verdict:
+                found.add(cid)
+    idents = sorted({IDENTIFIER_KEY + normalize_identifier(i.value) for i in entity.identifiers})
+    found.update(row[0] for row in customer_rows.lookup_keys(db, idents) if row[0] not in skip)
+    for cid in sorted(found):
+        row = customer_rows.get(db, cid)
+        if row is None or row.removed_at is not None:
+            continue
+        customer = Customer.from_row(row)
+        if schema_compatible(customer.schema, entity.schema):
+            pair = entities.score(customer, position, threshold)
+            if pair is not None:
+                yield pair
 
 
 def hits_json(pair: PairHit) -> dict[str, Any]:

@@ -4,7 +4,7 @@
            when the threshold differs from the last run's)
     delta  the customers added or revised since their last screening, against every entity;
            and the entities added or changed since the last run's list versions, against
-           every other customer (reverse retrieval over an index of the customers); alerts of
+           every other customer (reverse retrieval over the customers' stored keys); alerts of
            entities no longer listed close as `delisted`
 
 Both modes decide each pair they look at with the same rules (`_reconcile_hit`,
@@ -28,7 +28,7 @@ from ..store import Store, alerts, audit, runs
 from ..store import customers as customer_rows
 from ..store.alerts import AlertKey
 from . import states, webhooks
-from .matching import Customer, CustomerSide, EntitySide, PairHit, entity_fingerprint
+from .matching import Customer, EntitySide, PairHit, entity_fingerprint, reverse
 
 # progress(stage, advance, total): a stage starts with advance 0 and its total.
 Progress = Callable[[str, int, int | None], None]
@@ -109,16 +109,13 @@ def run_monitor(
             changed_only = [store.entity(eid) for eid in sorted(plan.changed_entities)]
             entities = EntitySide(Screener.from_entities(changed_only))
         if plan.changed_entities:
-            others = (
-                c
-                for c in _customers(store, only_unscreened=False)
-                if c.id not in plan.changed_customers
-            )
-            portfolio = CustomerSide(others)
+            # The other customers, through their stored keys (the reverse index).
             progress("screening changed entities", 0, len(plan.changed_entities))
             for entity_id in sorted(plan.changed_entities):
                 position = entities.position[entity_id]
-                for pair in portfolio.reverse(entities, position, threshold):
+                for pair in reverse(
+                    store.db, entities, position, threshold, plan.changed_customers
+                ):
                     hits[(pair.customer.id, entity_id)] = pair
                 progress("screening changed entities", 1, None)
 

@@ -220,3 +220,57 @@ def revision_hash(db: Database, customer_id: str, revision: int) -> str | None:
         (customer_id, revision),
     )
     return str(row[0]) if row else None
+
+
+# -- the reverse index: retrieval keys of each customer's current names ------------------------
+def replace_keys(
+    db: Database,
+    customer_id: str,
+    names: Sequence[tuple[int, str]],
+    keys: Sequence[tuple[str, int, int, int, int]],
+) -> None:
+    """Set a customer's names (number, analysed text) and key rows (key, name number,
+    token number, token units, name total units), replacing the previous revision's."""
+    delete_keys(db, [customer_id])
+    db.executemany(
+        "INSERT INTO customer_names (customer_id, name_no, text) VALUES (?, ?, ?)",
+        [(customer_id, number, text) for number, text in names],
+    )
+    db.executemany(
+        "INSERT INTO customer_keys (key, customer_id, name_no, token_no, weight, total) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (key, customer_id, name, token, weight, total)
+            for key, name, token, weight, total in keys
+        ],
+    )
+
+
+def delete_keys(db: Database, customer_ids: Sequence[str]) -> None:
+    for start in range(0, len(customer_ids), LOOKUP_CHUNK):
+        chunk = customer_ids[start : start + LOOKUP_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        db.execute(f"DELETE FROM customer_keys WHERE customer_id IN ({marks})", chunk)
+        db.execute(f"DELETE FROM customer_names WHERE customer_id IN ({marks})", chunk)
+
+
+def lookup_keys(db: Database, keys: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
+    """(customer id, name number, token number, token units, name total) for every stored
+    query token posted under one of `keys`, each once."""
+    found: set[tuple[str, int, int, int, int]] = set()
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        chunk = keys[start : start + LOOKUP_CHUNK]
+        found.update(
+            db.execute(
+                "SELECT customer_id, name_no, token_no, weight, total FROM customer_keys "
+                f"WHERE key IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        )
+    return sorted(found)
+
+
+def name_texts(db: Database, customer_id: str) -> dict[int, str]:
+    return dict(
+        db.all("SELECT name_no, text FROM customer_names WHERE customer_id = ?", (customer_id,))
+    )

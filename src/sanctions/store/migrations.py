@@ -112,6 +112,22 @@ MIGRATIONS: tuple[str, ...] = (
         import_id INTEGER,
         PRIMARY KEY (customer_id, revision)
     ) WITHOUT ROWID;
+    CREATE TABLE customer_keys (
+        key TEXT NOT NULL,
+        customer_id TEXT NOT NULL,
+        name_no INTEGER NOT NULL,
+        token_no INTEGER NOT NULL,
+        weight INTEGER NOT NULL,
+        total INTEGER NOT NULL
+    );
+    CREATE INDEX customer_keys_key ON customer_keys (key);
+    CREATE INDEX customer_keys_customer ON customer_keys (customer_id);
+    CREATE TABLE customer_names (
+        customer_id TEXT NOT NULL,
+        name_no INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (customer_id, name_no)
+    ) WITHOUT ROWID;
     CREATE TABLE customer_imports (
         id INTEGER PRIMARY KEY,
         started_at TEXT NOT NULL,
