@@ -170,6 +170,8 @@ class FetchSettings:
 class SourceSettings:
     enabled: bool = True
     urls: Mapping[str, str] = field(default_factory=dict)  # file name -> URL or local path
+    # Seconds after which the list counts as stale; None: the publisher's cadence (registry).
+    expected_every: float | None = None
 
 
 class Downloadable(Protocol):

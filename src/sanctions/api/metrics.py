@@ -52,6 +52,30 @@ class _IndexCollector(Collector):
         for source, version in sorted(current.screener.versions.items()):
             versions.add_metric([source], float(version))
         yield versions
+        yield from self._freshness()
+
+    def _freshness(self) -> Iterator[GaugeMetricFamily]:
+        from ..monitor.freshness import list_ages
+
+        try:
+            ages = list_ages(self.state.store(), self.state.list_settings())
+        except Exception:  # a scrape must not fail on a store problem; /readyz says it
+            return
+        age = GaugeMetricFamily(
+            "sanctions_list_age_seconds",
+            "Seconds since each list was last known current (loaded or checked)",
+            labels=["source"],
+        )
+        stale = GaugeMetricFamily(
+            "sanctions_list_stale",
+            "1 when a list is older than its expected cadence",
+            labels=["source"],
+        )
+        for item in ages:
+            age.add_metric([item.source], item.age_seconds)
+            stale.add_metric([item.source], 1.0 if item.stale else 0.0)
+        yield age
+        yield stale
 
 
 class Metrics:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ..auth import KeyChecker
 from ..model import Entity
 from ..screen import Screener
-from ..settings import ApiSettings
+from ..settings import ApiSettings, Settings
 from ..store import Store
 from .errors import ApiError
 
@@ -44,6 +44,7 @@ class ApiState:
         self.current: Loaded | None = None
         self.load_error: str | None = None
         self.keys = KeyChecker()
+        self._list_settings: Settings | None = None
         self._local = threading.local()
         self._reload_lock = threading.Lock()
 
@@ -90,6 +91,31 @@ class ApiState:
             )
             return True
 
+    def list_settings(self) -> Settings:
+        """The download settings (SANCTIONS_CONFIG): the lists' expected cadences."""
+        if self._list_settings is None:
+            from ..ingest.config import load_settings
+
+            self._list_settings = load_settings(None)
+        return self._list_settings
+
+    def stale_lists(self) -> list[str]:
+        from ..monitor.freshness import stale_lists
+
+        return stale_lists(self.store(), self.list_settings())
+
+    def housekeeping(self) -> None:
+        """Stale-list notices and due webhook deliveries, from the server's own loop, so a
+        dead updater is still noticed. Never raises."""
+        from ..monitor.freshness import notify_stale
+        from ..monitor.webhooks import deliver_due
+
+        try:
+            notify_stale(self.store(), self.list_settings())
+            deliver_due(self.store())
+        except Exception as exc:  # the server keeps serving whatever happens here
+            log.warning("stale-list check or webhook delivery failed: %s", exc)
+
     async def keep_loaded(self) -> None:
         """Load at start-up (retrying), then check for newer versions every reload_every s."""
         every = self.settings.reload_every
@@ -101,6 +127,7 @@ class ApiState:
                 if self.current is None:
                     self.load_error = message
                 log.warning("index reload failed: %s", message)
+            await asyncio.to_thread(self.housekeeping)
             if self.current is not None and every <= 0:
                 return
             await asyncio.sleep(every if self.current is not None and every > 0 else 2.0)

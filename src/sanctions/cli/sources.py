@@ -14,12 +14,15 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ..errors import SanctionsError
 from ..ingest.config import load_settings
 from ..ingest.update import Listener, RunResult, run_every, run_update, select_sources
 from ..settings import Settings, parse_duration
 from ..sources.registry import SOURCES
+from ..store import Store
 from ..store.fetch_state import FetchState
 from .common import DbOption, JsonOption, db_path, err, handles_errors, open_store, out, print_json
+from .portfolio import deliver_webhooks, run_monitoring
 
 ConfigOption = Annotated[
     Path | None,
@@ -125,6 +128,10 @@ def update(
             "printing one summary line (or JSON line) per run.",
         ),
     ] = None,
+    monitor: Annotated[
+        bool,
+        typer.Option("--monitor", help="Then run monitoring (a delta run) on the updated lists."),
+    ] = False,
     config: ConfigOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -136,6 +143,8 @@ def update(
     Every fetched file is kept in the archive beside the store (or SANCTIONS_ARCHIVE).
 
     Exit 0: every source was loaded or unchanged.
+
+    Exit 1 (with --monitor): monitoring opened new alerts.
 
     Exit 2: a source failed (its previous version stays active), or bad usage.
     """
@@ -152,14 +161,30 @@ def update(
                     store, settings, infos, archive_dir=archive_dir, listener=listener
                 )
 
+        def after(result: RunResult) -> dict[str, Any] | None:
+            """Stale-list notices, then (with --monitor) a monitoring run."""
+            _notify_stale(store, settings)
+            if not monitor:
+                deliver_webhooks(db)
+                return None
+            return run_monitoring(db, full=False)
+
         if interval is None:
             result = once()
+            monitored = after(result)
             if as_json:
-                print_json(result.to_json())
+                update_json = result.to_json()
+                print_json(
+                    {"update": update_json, "monitor": monitored} if monitor else update_json
+                )
             else:
                 _print_run(result)
+                if monitored is not None:
+                    out.print(_monitor_line(monitored), highlight=False)
             if not result.ok:
                 raise typer.Exit(2)
+            if monitored is not None and monitored["new_alerts"]:
+                raise typer.Exit(1)
             return
 
         runs = 0
@@ -167,12 +192,20 @@ def update(
         def loop_once() -> None:
             nonlocal runs
             result = once()
+            monitored = after(result)
             runs += 1
             if as_json:
-                sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                line = (
+                    result.to_json()
+                    if not monitor
+                    else {"update": result.to_json(), "monitor": monitored}
+                )
+                sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
                 sys.stdout.flush()
             else:
                 out.print(escape(result.summary()), highlight=False, soft_wrap=True)
+                if monitored is not None:
+                    out.print(_monitor_line(monitored), highlight=False)
 
         def on_error(exc: Exception) -> None:
             message = escape(" ".join(str(exc).split()) or type(exc).__name__)
@@ -184,10 +217,31 @@ def update(
             err.print(f"stopped after {runs} run(s); an unfinished update changed nothing")
 
 
+def _notify_stale(store: Store, settings: Settings) -> None:
+    """Queue `list.stale` events; a problem here is a warning, never a failed update."""
+    from ..monitor.freshness import notify_stale
+
+    try:
+        for source in notify_stale(store, settings):
+            err.print(f"[yellow]warning:[/] {source} is stale (see `sanctions sources`)")
+    except SanctionsError as exc:
+        err.print(f"[yellow]warning:[/] stale-list check failed: {escape(str(exc))}")
+
+
+def _monitor_line(result: dict[str, Any]) -> str:
+    return (
+        f"monitoring run {result['run_id']} ({result['mode']}): {result['new_alerts']} new "
+        f"alerts, {result['reopened']} reopened, {result['closed']} closed"
+    )
+
+
 def _source_rows(settings: Settings, db: Path | None) -> list[dict[str, Any]]:
+    from ..monitor.freshness import cadence, list_ages
+
     with open_store(db) as store:
         active = {v.source: v for v in store.lists()}
         states = FetchState(store).sources()
+        ages = {age.source: age for age in list_ages(store, settings)}
     rows = []
     for info in SOURCES.values():
         version, state = active.get(info.name), states.get(info.name)
@@ -207,9 +261,23 @@ def _source_rows(settings: Settings, db: Path | None) -> list[dict[str, Any]]:
                 "last_success": state.last_success if state else None,
                 "last_status": state.last_status if state else None,
                 "last_error": state.last_error if state else None,
+                "expected_every": cadence(settings, info.name),
+                "age_seconds": ages[info.name].to_json()["age_seconds"]
+                if info.name in ages
+                else None,
+                "stale": ages[info.name].stale if info.name in ages else False,
+                "stale_since": ages[info.name].stale_since if info.name in ages else None,
             }
         )
     return rows
+
+
+def _age(seconds: float) -> str:
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
 
 
 @handles_errors
@@ -237,6 +305,12 @@ def sources_command(
         if row["last_attempt"] and row["last_attempt"] != row["last_success"]:
             fetched += f"; last attempt: {row['last_attempt']}"
         out.print(fetched, highlight=False)
+        if row["age_seconds"] is not None:
+            expected = _age(row["expected_every"])
+            age = f"  age: {_age(row['age_seconds'])} (expected every {expected})"
+            if row["stale"]:
+                age += f" [bold red]STALE[/] since {row['stale_since']}"
+            out.print(age, highlight=False)
         if row["last_status"] == "failed":
             out.print(f"  [red]last error:[/] {escape(row['last_error'] or '')}", highlight=False)
         for download in row["downloads"] or [{"name": "", "url": "(no download; use load)"}]:

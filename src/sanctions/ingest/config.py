@@ -17,6 +17,8 @@ this module turns a TOML file into them. The file is `--config FILE`, else
     [sources.ofac-sdn]
     enabled = false         # left out of a plain `sanctions update`
     urls = { "sdn.csv" = "https://example.org/sdn.csv" }
+    expected_every = "1d"   # stale when older (default: the publisher's cadence, see
+                            # `sanctions sources`; OFAC, UN, EU, UK daily, others weekly)
 
 Unknown keys are errors, so a typo does not silently fall back to a default.
 """
@@ -35,6 +37,7 @@ from ..settings import (
     SourceSettings,
     default_config_path,
     download_env,
+    parse_duration,
     parse_size,
 )
 from ..sources.registry import SOURCES
@@ -139,7 +142,7 @@ def _from_toml(data: dict[str, Any], path: Path) -> Settings:
                 f"{where}: unknown source; known sources: {', '.join(sorted(SOURCES))}"
             )
         table = _table(raw, where)
-        _check_keys(table, {"enabled", "urls"}, where)
+        _check_keys(table, {"enabled", "urls", "expected_every"}, where)
         enabled = table.get("enabled", True)
         if not isinstance(enabled, bool):
             raise UsageError(f"{where} enabled: expected true or false")
@@ -150,5 +153,8 @@ def _from_toml(data: dict[str, Any], path: Path) -> Settings:
                 expected = ", ".join(sorted(known)) or "none: this source has no downloads"
                 raise UsageError(f"{where} urls: unknown file {file!r}; files: {expected}")
             _string(url, f"{where} urls.{file}")
-        sources[name] = SourceSettings(enabled, dict(urls))
+        every = table.get("expected_every")
+        if every is not None:
+            every = parse_duration(_string(every, f"{where} expected_every"))
+        sources[name] = SourceSettings(enabled, dict(urls), every)
     return Settings(fs, sources, mirror, archive, path)

@@ -13,9 +13,9 @@ than that).
 Weights are counted in integer units, so both directions compare exactly the same sums.
 
     forward  `CoverageIndex(entity names).covering(customer form)`: listed names for a query
-    reverse  the customers' `query_keys` are stored with each revision (`store/customers.py`);
-             a changed listed name's keys find the query tokens sharing them, and `passes`
-             applies the same rule to the covered weight of each query name
+    reverse  the customers' `query_keys` and `thresholds` are stored with each revision
+             (`store/customers.py`); a changed listed name's keys find the query tokens
+             sharing them, summed per query name and held against the same thresholds
 
 The rule is one function of (q, n), whichever side is indexed.
 """
@@ -41,7 +41,7 @@ MIN_WEIGHT = 1.0
 # similarity, 0-100), which keeps "Lucien Nzambamwita" / "NZABAMWITA, Lucien" and drops
 # "Ivan Petrov" / "Ivan Sidorov".
 SURE_SHARE = 0.6
-MIN_SIMILARITY = 80.0
+MIN_SIMILARITY = 80.0  # store/customers.py covered_names assumes 80
 _UNITS = 1000  # weight units per 1.0 of token weight
 _TOKENS = 1024  # tokens of a name that count (names are at most 500 characters anyway)
 
@@ -69,18 +69,26 @@ def _needed(total: int, share: float) -> int:
     return max(least, min(total, round(MIN_WEIGHT * _UNITS)))
 
 
+def thresholds(total: int) -> tuple[int, int]:
+    """For a query name of `total` units: the covered units it needs to be a candidate if
+    the names are `alike` (loose), and to be one whatever the texts (sure)."""
+    return _needed(total, MIN_SHARE), _needed(total, SURE_SHARE)
+
+
 def band(covered: int, total: int) -> bool | None:
     """The rule on weights alone: True (a candidate), False (not), None (only when the
     names are `alike`). `covered` of the query name's `total` units share keys."""
-    if covered >= _needed(total, SURE_SHARE):
+    loose, sure = thresholds(total)
+    if covered >= sure:
         return True
-    if covered < _needed(total, MIN_SHARE):
+    if covered < loose:
         return False
     return None
 
 
 def alike(query_text: str, listed_text: str) -> bool:
-    """The analysed names' texts (`NameForm.text`) read alike as wholes."""
+    """The analysed names' texts (`NameForm.text`) read alike as wholes. (Never true when
+    5 * |len(a) - len(b)| > len(a) + len(b): the reverse index filters on that.)"""
     return bool(fuzz.token_sort_ratio(query_text, listed_text) >= MIN_SIMILARITY)
 
 

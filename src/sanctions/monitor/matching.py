@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import QueryError
-from ..match.coverage import CoverageIndex, alike, band, listed_keys, query_keys
+from ..match.coverage import CoverageIndex, alike, listed_keys, query_keys, thresholds
 from ..match.features import COUNTRY_PROPERTIES, normalize_identifier, schema_compatible
 from ..model import Entity
 from ..screen.query import Hit, Query
@@ -83,16 +83,21 @@ class Customer:
             tuple(sorted(i for i in idents if i)),
         )
 
-    def index_rows(self) -> tuple[list[tuple[int, str]], list[tuple[str, int, int, int, int]]]:
+    def index_rows(self) -> tuple[list[tuple[int, str]], list[customer_rows.KeyRow]]:
         """What the reverse index stores for this customer: its names (number, analysed
-        text) and key rows (key, name number, token number, token units, name total)."""
+        text) and key rows (key, name number, token, units, loose, sure)."""
         names: list[tuple[int, str]] = []
-        keys: list[tuple[str, int, int, int, int]] = []
+        keys: list[customer_rows.KeyRow] = []
         for number, (_, form) in enumerate(self.queries):
             total, rows = query_keys(form)
+            loose, sure = thresholds(total)
             names.append((number, form.text))
-            keys.extend((key, number, token, units, total) for key, token, units in rows)
-        keys.extend((IDENTIFIER_KEY + ident, -1, 0, 0, 0) for ident in self.identifiers)
+            length = len(form.text)
+            keys.extend(
+                (key, number, token, units, loose, sure, length) for key, token, units in rows
+            )
+        # Identifiers: any shared one makes the pair a candidate (0 >= 0).
+        keys.extend((IDENTIFIER_KEY + ident, -1, 0, 0, 0, 0, 0) for ident in self.identifiers)
         return names, keys
 
 
@@ -170,41 +175,52 @@ class EntitySide:
                     yield pair
 
 
-def reverse(
-    db: Database, entities: EntitySide, position: int, threshold: float, skip: set[str]
-) -> Iterator[PairHit]:
-    """Every hit of one indexed entity against the stored customers (but those in `skip`),
-    through the customers' stored keys: the coverage rule seen from the listed side."""
-    entity = entities.entity(position)
-    found: set[str] = set()
-    for name in entities.screener.index.entity_names[position]:
-        covered: dict[tuple[str, int], int] = {}
-        totals: dict[tuple[str, int], int] = {}
-        for cid, number, _token, units, total in customer_rows.lookup_keys(
-            db, sorted(listed_keys(name.form))
-        ):
-            covered[(cid, number)] = covered.get((cid, number), 0) + units
-            totals[(cid, number)] = total
-        for (cid, number), units in covered.items():
-            if cid in found or cid in skip:
+class ReverseIndex:
+    """The customers' stored keys, for screening changed entities against every customer."""
+
+    def __init__(self, db: Database, skip: set[str]) -> None:
+        self.db = db
+        self.skip = skip  # customers screened against everything already
+        self._texts: dict[tuple[str, int], str] | None = None
+
+    def text(self, customer_id: str, number: int) -> str:
+        if self._texts is None:
+            self._texts = customer_rows.name_texts(self.db)
+        return self._texts[(customer_id, number)]
+
+    def candidates(self, entities: EntitySide, position: int) -> set[str]:
+        """Customers passing the coverage rule (or sharing an identifier) with the entity."""
+        entity = entities.entity(position)
+        found: set[str] = set()
+        for name in entities.screener.index.entity_names[position]:
+            keys, text = sorted(listed_keys(name.form)), name.form.text
+            for cid, number, sure in customer_rows.covered_names(self.db, keys, len(text)):
+                if cid in found or cid in self.skip:
+                    continue
+                if sure or alike(self.text(cid, number), text):
+                    found.add(cid)
+        idents = sorted(
+            {IDENTIFIER_KEY + normalize_identifier(i.value) for i in entity.identifiers}
+        )
+        found.update(
+            cid
+            for cid, _, _ in customer_rows.covered_names(self.db, idents, 0)
+            if cid not in self.skip
+        )
+        return found
+
+    def reverse(self, entities: EntitySide, position: int, threshold: float) -> Iterator[PairHit]:
+        """Every hit of one indexed entity against the stored customers but `skip`."""
+        entity = entities.entity(position)
+        for cid in sorted(self.candidates(entities, position)):
+            row = customer_rows.get(self.db, cid)
+            if row is None or row.removed_at is not None:
                 continue
-            verdict = band(units, totals[(cid, number)])
-            if verdict is None:  # the texts decide; read only for these few
-                texts = customer_rows.name_texts(db, cid)
-                verdict = alike(texts[number], name.form.text)
-            if verdict:
-                found.add(cid)
-    idents = sorted({IDENTIFIER_KEY + normalize_identifier(i.value) for i in entity.identifiers})
-    found.update(row[0] for row in customer_rows.lookup_keys(db, idents) if row[0] not in skip)
-    for cid in sorted(found):
-        row = customer_rows.get(db, cid)
-        if row is None or row.removed_at is not None:
-            continue
-        customer = Customer.from_row(row)
-        if schema_compatible(customer.schema, entity.schema):
-            pair = entities.score(customer, position, threshold)
-            if pair is not None:
-                yield pair
+            customer = Customer.from_row(row)
+            if schema_compatible(customer.schema, entity.schema):
+                pair = entities.score(customer, position, threshold)
+                if pair is not None:
+                    yield pair
 
 
 def hits_json(pair: PairHit) -> dict[str, Any]:

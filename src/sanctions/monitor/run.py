@@ -28,7 +28,7 @@ from ..store import Store, alerts, audit, runs
 from ..store import customers as customer_rows
 from ..store.alerts import AlertKey
 from . import states, webhooks
-from .matching import Customer, EntitySide, PairHit, entity_fingerprint, reverse
+from .matching import Customer, EntitySide, PairHit, ReverseIndex, entity_fingerprint
 
 # progress(stage, advance, total): a stage starts with advance 0 and its total.
 Progress = Callable[[str, int, int | None], None]
@@ -110,12 +110,11 @@ def run_monitor(
             entities = EntitySide(Screener.from_entities(changed_only))
         if plan.changed_entities:
             # The other customers, through their stored keys (the reverse index).
+            portfolio = ReverseIndex(store.db, plan.changed_customers)
             progress("screening changed entities", 0, len(plan.changed_entities))
             for entity_id in sorted(plan.changed_entities):
                 position = entities.position[entity_id]
-                for pair in reverse(
-                    store.db, entities, position, threshold, plan.changed_customers
-                ):
+                for pair in portfolio.reverse(entities, position, threshold):
                     hits[(pair.customer.id, entity_id)] = pair
                 progress("screening changed entities", 1, None)
 

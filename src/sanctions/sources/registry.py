@@ -17,6 +17,8 @@ from typing import Literal
 
 from ..errors import UsageError
 
+DAY = 86400.0
+
 
 @dataclass(frozen=True, slots=True)
 class SourceInfo:
@@ -31,6 +33,8 @@ class SourceInfo:
     # Whether a plain `sanctions update` fetches it. Off for derived or licence-restricted
     # collections that repeat the official lists (OpenSanctions, its EU journal transcription).
     default: bool = True
+    # How often the publisher updates: a list older than this is stale (`monitor/freshness.py`).
+    cadence: float = 7 * DAY
 
 
 def files_at(base: str, *names: str) -> tuple[tuple[str, str], ...]:
@@ -63,6 +67,7 @@ SOURCES: dict[str, SourceInfo] = {
             _OFAC + "sdn.csv",
             ("ofac-csv", "ofac-xml"),
             files_at(_OFAC, "sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"),
+            cadence=DAY,
         ),
         SourceInfo(
             "ofac-cons",
@@ -77,6 +82,7 @@ SOURCES: dict[str, SourceInfo] = {
                 "cons_alt.csv",
                 "cons_comments.csv",
             ),
+            cadence=DAY,
         ),
         SourceInfo(
             "un-sc",
@@ -85,6 +91,7 @@ SOURCES: dict[str, SourceInfo] = {
             "https://scsanctions.un.org/resources/xml/en/consolidated.xml",
             ("un-xml",),
             (("consolidated.xml", "https://scsanctions.un.org/resources/xml/en/consolidated.xml"),),
+            cadence=DAY,
         ),
         SourceInfo(
             "eu-fsf",
@@ -93,6 +100,7 @@ SOURCES: dict[str, SourceInfo] = {
             _EU_FSF,
             ("eu-fsf-xml", "eu-fsf-csv"),
             (("xmlFullSanctionsList_1_1.xml", _EU_FSF),),
+            cadence=DAY,
         ),
         SourceInfo(
             "eu-journal",
@@ -110,6 +118,7 @@ SOURCES: dict[str, SourceInfo] = {
             _OFSI,
             ("uk-ofsi-csv",),
             (("ConList.csv", _OFSI),),
+            cadence=DAY,
         ),
         SourceInfo(
             "uk-fcdo",
@@ -118,6 +127,7 @@ SOURCES: dict[str, SourceInfo] = {
             _FCDO + "UK-Sanctions-List.xml",
             ("uk-fcdo-xml", "uk-fcdo-csv"),
             files_at(_FCDO, "UK-Sanctions-List.xml"),
+            cadence=DAY,
         ),
         SourceInfo(
             "us-csl",
@@ -126,6 +136,7 @@ SOURCES: dict[str, SourceInfo] = {
             _CSL,
             ("us-csl-csv",),
             (("consolidated.csv", _CSL),),
+            cadence=DAY,
         ),
         SourceInfo(
             "opensanctions",

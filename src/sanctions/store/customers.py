@@ -223,26 +223,27 @@ def revision_hash(db: Database, customer_id: str, revision: int) -> str | None:
 
 
 # -- the reverse index: retrieval keys of each customer's current names ------------------------
+# One row per (key, customer, name, token): the token's weight units and the covered weight
+# the name needs to be a candidate (`loose`) and to be one without comparing texts (`sure`),
+# both from `match/coverage.py`.
+# key, name number, token, units, loose, sure, length of the name's text
+KeyRow = tuple[str, int, int, int, int, int, int]
+
+
 def replace_keys(
-    db: Database,
-    customer_id: str,
-    names: Sequence[tuple[int, str]],
-    keys: Sequence[tuple[str, int, int, int, int]],
+    db: Database, customer_id: str, names: Sequence[tuple[int, str]], keys: Sequence[KeyRow]
 ) -> None:
-    """Set a customer's names (number, analysed text) and key rows (key, name number,
-    token number, token units, name total units), replacing the previous revision's."""
+    """Set a customer's names (number, analysed text) and key rows, replacing the previous
+    revision's."""
     delete_keys(db, [customer_id])
     db.executemany(
         "INSERT INTO customer_names (customer_id, name_no, text) VALUES (?, ?, ?)",
         [(customer_id, number, text) for number, text in names],
     )
     db.executemany(
-        "INSERT INTO customer_keys (key, customer_id, name_no, token_no, weight, total) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (key, customer_id, name, token, weight, total)
-            for key, name, token, weight, total in keys
-        ],
+        "INSERT INTO customer_keys (key, customer_id, name_no, token_no, weight, loose, sure, "
+        "length) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(key, customer_id, *rest) for key, *rest in keys],
     )
 
 
@@ -254,23 +255,26 @@ def delete_keys(db: Database, customer_ids: Sequence[str]) -> None:
         db.execute(f"DELETE FROM customer_names WHERE customer_id IN ({marks})", chunk)
 
 
-def lookup_keys(db: Database, keys: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
-    """(customer id, name number, token number, token units, name total) for every stored
-    query token posted under one of `keys`, each once."""
-    found: set[tuple[str, int, int, int, int]] = set()
-    for start in range(0, len(keys), LOOKUP_CHUNK):
-        chunk = keys[start : start + LOOKUP_CHUNK]
-        found.update(
-            db.execute(
-                "SELECT customer_id, name_no, token_no, weight, total FROM customer_keys "
-                f"WHERE key IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-        )
-    return sorted(found)
-
-
-def name_texts(db: Database, customer_id: str) -> dict[int, str]:
-    return dict(
-        db.all("SELECT name_no, text FROM customer_names WHERE customer_id = ?", (customer_id,))
+def covered_names(db: Database, keys: Sequence[str], length: int) -> list[tuple[str, int, bool]]:
+    """(customer id, name number, sure) for every stored name whose tokens posted under
+    `keys` carry at least its `loose` weight; `sure` when they carry its `sure` weight.
+    Each token counts once, however many of the keys it shares. Names below `sure` are left
+    out when their length alone rules out reading alike with a text of `length` characters
+    (a similarity of 80 needs 5 |a - b| <= a + b; see `match.coverage.alike`)."""
+    if not keys:
+        return []
+    marks = ",".join("?" * len(keys))
+    rows = db.all(
+        "SELECT customer_id, name_no, SUM(weight) >= sure FROM ("
+        "SELECT DISTINCT customer_id, name_no, token_no, weight, loose, sure, length "
+        f"FROM customer_keys WHERE key IN ({marks})) GROUP BY customer_id, name_no "
+        "HAVING SUM(weight) >= sure OR (SUM(weight) >= loose AND "
+        "5 * ABS(length - ?) <= length + ?) ORDER BY customer_id, name_no",
+        [*keys, length, length],
     )
+    return [(cid, number, bool(sure)) for cid, number, sure in rows]
+
+
+def name_texts(db: Database) -> dict[tuple[str, int], str]:
+    """Every stored customer name's analysed text, by (customer id, name number)."""
+    return {(cid, n): text for cid, n, text in db.execute("SELECT * FROM customer_names")}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ._db import Database
 from .versions import Store
 
 
@@ -116,3 +117,14 @@ class FetchState:
     def record_failure(self, source: str, error: str) -> None:
         with self.store.db.transaction():
             self._upsert_source(source, last_status="failed", last_error=error)
+
+
+def record_stale_notice(db: Database, source: str, since: str, at: str) -> bool:
+    """Remember that `source` was reported stale for the period starting `since`; False when
+    that period was reported already."""
+    cursor = db.execute(
+        "INSERT INTO stale_notices (source, since, notified_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (source, since) DO NOTHING",
+        (source, since, at),
+    )
+    return cursor.rowcount > 0

@@ -118,7 +118,9 @@ MIGRATIONS: tuple[str, ...] = (
         name_no INTEGER NOT NULL,
         token_no INTEGER NOT NULL,
         weight INTEGER NOT NULL,
-        total INTEGER NOT NULL
+        loose INTEGER NOT NULL,
+        sure INTEGER NOT NULL,
+        length INTEGER NOT NULL
     );
     CREATE INDEX customer_keys_key ON customer_keys (key);
     CREATE INDEX customer_keys_customer ON customer_keys (customer_id);
