@@ -123,24 +123,35 @@ def main() -> None:
     agrees = after_delta == after_full and again.new_alerts == again.reopened == again.closed == 0
     share = delta_seconds / again_seconds
     print(f"full again: {again_seconds:.1f} s; delta/full {share:.1%}; delta = full: {agrees}")
+    full_detail = (
+        f"{full.customers_screened:,} customers x {full.entities_screened:,} entities, "
+        f"{full.new_alerts:,} alerts"
+    )
+    delta_detail = (
+        f"{delta.entities_screened:,} changed entities x every customer (stored reverse "
+        f"index), {delta.new_alerts:,} new, {delta.closed:,} closed"
+    )
+    again_detail = f"{again.new_alerts} new, {again.reopened} reopened, {again.closed} closed"
+    verdict = (
+        "exactly as the delta run did (delta = full)" if agrees else "DIFFERENT from the delta run"
+    )
     section = f"""## Monitoring (`benchmarks/monitor.py`)
 
-{time.strftime("%Y-%m-%d")}, {machine()}. {args.customers:,} customers ({mix["synthetic"]:,}
-synthetic people, {mix["listed"]:,} real SDN individuals as "First Last", {mix["added_in_2024"]:,}
-names only listed in the 2024 snapshot) against the OFAC SDN (2023) and UN; then
-the SDN snapshot of 2024-05-03 is loaded. One run of each, wall time.
+{time.strftime("%Y-%m-%d")}, {machine()}. {args.customers:,} customers
+({mix["synthetic"]:,} synthetic people, {mix["listed"]:,} real SDN individuals as "First
+Last", {mix["added_in_2024"]:,} names only listed in the 2024 snapshot) against the OFAC SDN
+(2023) and UN; then the SDN snapshot of 2024-05-03 is loaded. One run of each, wall time.
 
 | step | time | detail |
 |---|---|---|
 | import customers (CSV) | {import_seconds:.1f} s | {imported.rows:,} rows, one transaction |
-| first run (full) | {full_seconds:.1f} s | {full.customers_screened:,} customers x {full.entities_screened:,} entities, {full.new_alerts:,} alerts |
-| delta run after the 2024 snapshot | {delta_seconds:.1f} s | {delta.entities_screened:,} changed entities x every customer (reverse index), {delta.new_alerts:,} new, {delta.closed:,} closed |
-| full run on the same state (baseline) | {again_seconds:.1f} s | {again.new_alerts} new, {again.reopened} reopened, {again.closed} closed |
+| first run (full) | {full_seconds:.1f} s | {full_detail} |
+| delta run after the 2024 snapshot | {delta_seconds:.1f} s | {delta_detail} |
+| full run on the same state (baseline) | {again_seconds:.1f} s | {again_detail} |
 
 Delta run: **{share:.1%} of the full run** (target 5 %). The full run after the delta left
-the alerts {"exactly as the delta run did (delta = full)" if agrees else "DIFFERENT from the delta run"}.
-Peak resident memory: {full_peak:,.0f} MiB after the first full run, {peak:,.0f} MiB for the
-whole benchmark (store, index over OFAC + UN, portfolio).
+the alerts {verdict}. Peak resident memory: {full_peak:,.0f} MiB after the first full run,
+{peak:,.0f} MiB for the whole benchmark (store, index over OFAC + UN, portfolio).
 """
     print(section)
     if args.write:

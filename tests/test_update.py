@@ -427,3 +427,25 @@ def test_run_every_keeps_a_fixed_schedule_and_survives_a_failed_run() -> None:
 
     with pytest.raises(RuntimeError, match="bug"):  # without on_error, errors propagate
         run_every(1, broken, sleep=sleep, max_runs=5)
+
+
+def test_update_monitor_runs_monitoring_after_the_update(tmp_path: Path, mirror: Path) -> None:
+    env = {"SANCTIONS_MIRROR": str(mirror)}
+    customers = tmp_path / "customers.csv"
+    # Real UN-listed names, written as customers write them, and a clean one.
+    customers.write_text(
+        "id,name,schema\nK1,Kim Jong Un,Person\nK2,Ri Su Yong,Person\nZ1,Zelda Fitzgerald,Person\n",
+        encoding="utf-8",
+    )
+    code, _, stderr = cli(tmp_path, "customers", "import", str(customers))
+    assert code == 0, stderr
+    code, stdout, stderr = cli(tmp_path, "update", "un-sc", "--monitor", "--json", env=env)
+    assert code == 1, stderr  # new alerts
+    both = json.loads(stdout)
+    assert both["update"]["results"][0]["status"] == "loaded"
+    assert both["monitor"]["mode"] == "full" and both["monitor"]["new_alerts"] >= 1
+    assert both["monitor"]["list_versions"] == {"un-sc": 1}
+    code, stdout, stderr = cli(tmp_path, "update", "un-sc", "--monitor", "--json", env=env)
+    assert code == 0, stderr  # nothing changed: a delta run with nothing new
+    again = json.loads(stdout)
+    assert again["monitor"]["mode"] == "delta" and again["monitor"]["new_alerts"] == 0
