@@ -230,3 +230,19 @@ def test_a_monitoring_run_and_a_decision_queue_their_events(
     webhooks.deliver_due(store)
     decided = json.loads(receiver.received[-1]["body"])
     assert decided["event"] == "alert.decided" and decided["data"]["decision"] == "false_positive"
+
+
+def test_a_delivery_taken_by_another_sender_is_not_sent_twice(
+    store: Store, receiver: Receiver
+) -> None:
+    webhooks.add_webhook(store, receiver.url, ["run.finished"], SECRET, actor="ops")
+    emit(store, "run.finished", {"run_id": 1})
+    now = datetime.now(UTC)
+    [due] = rows.due(store.db, now.isoformat(timespec="microseconds"))
+    later = (now + timedelta(minutes=2)).isoformat(timespec="microseconds")
+    with store.db.transaction() as db:  # another sender (the server's loop) took it
+        assert rows.claim(db, due.id, now.isoformat(timespec="microseconds"), later)
+    assert webhooks.deliver_due(store, now=now).sent == 0 and receiver.received == []
+    # Once the hold has passed (the other sender died), it is sent.
+    assert webhooks.deliver_due(store, now=now + timedelta(minutes=3)).sent == 1
+    assert len(receiver.received) == 1

@@ -158,6 +158,11 @@ def deliver_due(
         for delivery in rows.due(store.db, _iso(moment)):
             if time.monotonic() - started > budget:
                 break
+            # Two senders (the server's loop, a CLI run) never send the same delivery twice.
+            with store.db.transaction() as db:
+                hold = _iso(moment + timedelta(seconds=timeout * 3 + 60))
+                if not rows.claim(db, delivery.id, _iso(moment), hold):
+                    continue
             hook = hooks.get(delivery.webhook_id)
             if hook is None or hook.removed_at is not None:
                 _record(store, delivery, "failed", None, "webhook removed", moment)

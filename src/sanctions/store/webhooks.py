@@ -106,6 +106,17 @@ def due(db: Database, now: str, limit: int = 100) -> list[DeliveryRow]:
     return [DeliveryRow(*row) for row in rows]
 
 
+def claim(db: Database, delivery_id: int, now: str, hold_until: str) -> bool:
+    """Take a due delivery for one sender: push its next attempt to `hold_until` unless
+    another sender took it first (then False)."""
+    cursor = db.execute(
+        "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND status = 'pending' "
+        "AND (next_attempt_at IS NULL OR next_attempt_at <= ?)",
+        (hold_until, delivery_id, now),
+    )
+    return cursor.rowcount > 0
+
+
 def record_attempt(
     db: Database,
     delivery_id: int,
