@@ -303,7 +303,8 @@ def _apply(
         revision = 1 if old is None else old.revision + 1
         rows.add_revision(db, cid, revision, data, digest, at, import_id)
         # The reverse index: this revision's retrieval keys, for delta runs.
-        rows.replace_keys(db, cid, *Customer.from_data(cid, revision, digest, data).index_rows())
+        customer = Customer.from_data(cid, revision, digest, data)
+        rows.replace_keys(db, cid, customer.schema, *customer.index_rows())
         counts["added" if old is None else "revised"] += 1
     rows.mark_seen(db, unchanged, import_id)
 

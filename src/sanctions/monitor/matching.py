@@ -182,6 +182,7 @@ class ReverseIndex:
         self.db = db
         self.skip = skip  # customers screened against everything already
         self._texts: dict[tuple[str, int], str] | None = None
+        self.schemas = customer_rows.indexed_schemas(db)
 
     def text(self, customer_id: str, number: int) -> str:
         if self._texts is None:
@@ -192,6 +193,8 @@ class ReverseIndex:
         """Customers passing the coverage rule (or sharing an identifier) with the entity."""
         entity = entities.entity(position)
         found: set[str] = set()
+        if not any(schema_compatible(schema, entity.schema) for schema in self.schemas):
+            return found  # no customer of a schema that may match this entity
         for name in entities.screener.index.entity_names[position]:
             keys, text = sorted(listed_keys(name.form)), name.form.text
             for cid, number, sure in customer_rows.covered_names(self.db, keys, len(text)):
@@ -216,9 +219,9 @@ class ReverseIndex:
             row = customer_rows.get(self.db, cid)
             if row is None or row.removed_at is not None:
                 continue
-            customer = Customer.from_row(row)
-            if schema_compatible(customer.schema, entity.schema):
-                pair = entities.score(customer, position, threshold)
+            # The schema first: analysing the names of a customer that cannot match is waste.
+            if schema_compatible(row.data["schema"], entity.schema):
+                pair = entities.score(Customer.from_row(row), position, threshold)
                 if pair is not None:
                     yield pair
 

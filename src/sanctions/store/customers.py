@@ -231,14 +231,18 @@ KeyRow = tuple[str, int, int, int, int, int, int]
 
 
 def replace_keys(
-    db: Database, customer_id: str, names: Sequence[tuple[int, str]], keys: Sequence[KeyRow]
+    db: Database,
+    customer_id: str,
+    schema: str,
+    names: Sequence[tuple[int, str]],
+    keys: Sequence[KeyRow],
 ) -> None:
     """Set a customer's names (number, analysed text) and key rows, replacing the previous
     revision's."""
     delete_keys(db, [customer_id])
     db.executemany(
-        "INSERT INTO customer_names (customer_id, name_no, text) VALUES (?, ?, ?)",
-        [(customer_id, number, text) for number, text in names],
+        "INSERT INTO customer_names (customer_id, name_no, text, schema) VALUES (?, ?, ?, ?)",
+        [(customer_id, number, text, schema) for number, text in names],
     )
     db.executemany(
         "INSERT INTO customer_keys (key, customer_id, name_no, token_no, weight, loose, sure, "
@@ -277,4 +281,10 @@ def covered_names(db: Database, keys: Sequence[str], length: int) -> list[tuple[
 
 def name_texts(db: Database) -> dict[tuple[str, int], str]:
     """Every stored customer name's analysed text, by (customer id, name number)."""
-    return {(cid, n): text for cid, n, text in db.execute("SELECT * FROM customer_names")}
+    rows = db.execute("SELECT customer_id, name_no, text FROM customer_names")
+    return {(cid, n): text for cid, n, text in rows}
+
+
+def indexed_schemas(db: Database) -> set[str]:
+    """The schemas of the customers in the reverse index."""
+    return {schema for (schema,) in db.all("SELECT DISTINCT schema FROM customer_names")}

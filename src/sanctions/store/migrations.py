@@ -128,6 +128,7 @@ MIGRATIONS: tuple[str, ...] = (
         customer_id TEXT NOT NULL,
         name_no INTEGER NOT NULL,
         text TEXT NOT NULL,
+        schema TEXT NOT NULL,
         PRIMARY KEY (customer_id, name_no)
     ) WITHOUT ROWID;
     CREATE TABLE customer_imports (
