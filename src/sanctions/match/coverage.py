@@ -30,7 +30,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ..text.names import NameForm
-from .index import token_keys
+from .keys import token_keys
 
 # Query tokens sharing keys must carry at least this share of the query's weight, and at
 # least the weight of one full name token (or all of the query's): a shared common given

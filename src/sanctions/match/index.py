@@ -23,8 +23,8 @@ import numpy as np
 from ..model import Entity, NameKind
 from ..text.names import NameForm, analyze_name
 from .features import normalize_identifier
+from .keys import retrieval_keys
 
-PREFIX_LENGTH = 4
 # Keys posted under more than this share of all names only count when nothing rarer matched.
 COMMON_KEY_SHARE = 0.02
 # Share of the query's (non-common) token weight a listed name must share keys with.
@@ -36,37 +36,6 @@ class IndexedName:
     entity: int  # position in NameIndex.entities
     form: NameForm
     kind: NameKind
-
-
-def token_keys(form: NameForm) -> list[set[str]]:
-    """The retrieval keys of each token of an analysed name.
-
-    A key made of two adjacent tokens joined belongs to both of them.
-    """
-    tokens = form.tokens
-    groups: list[set[str]] = []
-    for token in tokens:
-        keys = {"t:" + token.text}
-        if len(token.skeleton) >= 2:
-            keys.add("s:" + token.skeleton)
-        if token.variant:
-            keys.add("v:" + token.variant)
-        if len(token.text) > PREFIX_LENGTH:
-            keys.add("p:" + token.text[:PREFIX_LENGTH])
-        groups.append(keys)
-    for i in range(len(tokens) - 1):
-        left, right = tokens[i], tokens[i + 1]
-        joined = {"t:" + left.text + right.text}
-        if len(left.skeleton + right.skeleton) >= 3:
-            joined.add("s:" + left.skeleton + right.skeleton)
-        groups[i] |= joined
-        groups[i + 1] |= joined
-    return groups
-
-
-def name_keys(form: NameForm) -> set[str]:
-    """Every retrieval key of one analysed name."""
-    return set().union(*token_keys(form))
 
 
 class NameIndex:
@@ -95,7 +64,7 @@ class NameIndex:
                 indexed = IndexedName(position, form, name.kind)
                 self.names.append(indexed)
                 own.append(indexed)
-                for key in name_keys(form):
+                for key in set().union(*retrieval_keys(form)):
                     postings[key].append(name_id)
         total = max(1, len(self.names))
         self.postings = {key: np.asarray(ids, dtype=np.int32) for key, ids in postings.items()}
@@ -125,7 +94,7 @@ class NameIndex:
         fallback: set[str] = set()
         total = 0.0
         for form in forms:
-            for token, keys in zip(form.tokens, token_keys(form), strict=True):
+            for token, keys in zip(form.tokens, retrieval_keys(form), strict=True):
                 present = [k for k in keys if k in self.postings]
                 fallback.update(present)
                 rare = [k for k in present if len(self.postings[k]) <= self.common_limit]
