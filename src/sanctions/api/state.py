@@ -15,6 +15,7 @@ import gc
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..auth import KeyChecker
@@ -32,7 +33,7 @@ class Loaded:
     """One index and what belongs with it; replaced whole, never changed."""
 
     screener: Screener
-    by_id: dict[str, Entity]
+    by_id: Mapping[str, Entity]
     loaded_at: float = field(default_factory=time.time)  # wall clock, for the index age
 
 
@@ -75,7 +76,7 @@ class ApiState:
                 return False
             started = time.perf_counter()
             screener = Screener.from_store(store)
-            loaded = Loaded(screener, {e.id: e for e in screener.index.entities})
+            loaded = Loaded(screener, screener.index.by_id)
             self.current = loaded  # the swap: requests already running keep their Loaded
             self.load_error = None
             # Move the index out of the cyclic collector's sight: otherwise each full

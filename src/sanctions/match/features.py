@@ -13,10 +13,6 @@ from collections.abc import Callable
 from ..model import Entity
 from ..text.resources import compatible_schemas
 
-# Which listed schemas a query of each schema may hit (FtM-style: a Company query may match
-# a listed Organization; a Person never matches a Vessel): resources/schemata.yml.
-COMPATIBLE_SCHEMAS: dict[str, frozenset[str]] = compatible_schemas()
-
 BIRTH_DATE_EXACT = 0.06
 BIRTH_YEAR_MATCH = 0.03
 BIRTH_DATE_CONFLICT = -0.1  # two to four years apart
@@ -36,7 +32,9 @@ COUNTRY_PROPERTIES = ("nationality", "citizenship", "country", "flag")
 def schema_compatible(query_schema: str | None, listed_schema: str) -> bool:
     if query_schema is None:
         return True
-    return listed_schema in COMPATIBLE_SCHEMAS.get(query_schema, frozenset({query_schema}))
+    # Which listed schemas a query of each schema may hit (FtM-style: a Company query may
+    # match a listed Organization; a Person never matches a Vessel): resources/schemata.yml.
+    return listed_schema in compatible_schemas().get(query_schema, frozenset({query_schema}))
 
 
 def birth_date_feature(query_date: str | None, entity: Entity) -> tuple[float, str | None]:

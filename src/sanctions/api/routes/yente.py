@@ -12,6 +12,7 @@ entity over those names is its score. Other properties use their first value.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -199,7 +200,7 @@ def _as_list(value: str | list[Any]) -> list[Any]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _result(by_id: dict[str, Any], hit: Hit, threshold: float) -> dict[str, Any]:
+def _result(by_id: Mapping[str, Any], hit: Hit, threshold: float) -> dict[str, Any]:
     entity = by_id.get(hit.entity_id)
     ftm = entity.to_ftm() if entity is not None else {"properties": {}, "datasets": hit.datasets}
     explanation = hit.explanation
