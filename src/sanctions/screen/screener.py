@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,7 @@ from ..model import Entity, NameKind
 from ..settings import DEFAULT_LIMIT, DEFAULT_THRESHOLD
 from ..store import Store
 from ..text.names import NameForm
+from .persistent import open_index
 from .query import Hit, Query
 from .validate import check_lists, check_options, prepare_query
 
@@ -59,13 +60,11 @@ class Snapshot:
             if schema is None and lists is None:
                 self.masks[key] = None
             else:
-                self.masks[key] = np.asarray(
-                    [
-                        schema_compatible(schema, e.schema) and (lists is None or e.source in lists)
-                        for e in self.index.entities
-                    ],
-                    dtype=bool,
-                )
+                index = self.index
+                schemas = None
+                if schema is not None:
+                    schemas = [s for s in index.schema_names if schema_compatible(schema, s)]
+                self.masks[key] = index.entity_mask(schemas, lists)
         return self.masks[key]
 
 
@@ -94,24 +93,25 @@ class Screener:
         return cls(NameIndex(entities))
 
     @classmethod
-    def from_store(cls, store: Store, sources: Iterable[str] | None = None) -> Screener:
+    def from_store(
+        cls, store: Store, sources: Iterable[str] | None = None, *, rebuild: bool = False
+    ) -> Screener:
+        """A screener over the store's active versions, through the index saved beside the
+        store (`persistent.open_index`: mapped when it fits, rebuilt when it does not).
+        `sources` limits screening to those lists."""
         wanted = set(sources) if sources is not None else None
-        active = [v for v in store.lists() if wanted is None or v.source in wanted]
+        active = store.lists()
         if wanted is not None and (missing := wanted - {v.source for v in active}):
             raise QueryError(
                 f"no active version of {', '.join(sorted(missing))}; load it first", field="lists"
             )
-
-        def entities() -> Iterator[Entity]:
-            for version in active:
-                yield from store.iter_entities(version.source, version.version)
-
-        versions = {v.source: v.version for v in active}
-        return cls(NameIndex(entities()), versions, frozenset(wanted) if wanted else None)
+        index = open_index(store, rebuild=rebuild)
+        versions = {v.source: v.version for v in active if wanted is None or v.source in wanted}
+        return cls(index, versions, frozenset(wanted) if wanted is not None else None)
 
     def refresh(self, store: Store) -> bool:
-        """Rebuild from the store when an active version changed or a list was added; True
-        when a new index was swapped in."""
+        """Reopen the index when an active version changed or a list was added; True when a
+        new index was swapped in."""
         current = {
             v.source: v.version
             for v in store.lists()
@@ -138,6 +138,8 @@ class Screener:
         check_options(threshold, limit)
         query, form = prepare_query(query)
         chosen = check_lists(lists)
+        if self.sources is not None:  # a screener limited to some lists never leaves them
+            chosen = tuple(sorted(set(chosen or self.sources) & self.sources))
         allowed = snapshot.mask(query.schema, tuple(sorted(chosen)) if chosen is not None else None)
         hits = []
         for position, names in index.candidates([form], CANDIDATES, allowed).items():
