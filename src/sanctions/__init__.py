@@ -1,22 +1,46 @@
-"""sanctions: load official sanctions lists, keep every version, and screen against them."""
+"""sanctions: load official sanctions lists, keep every version, and screen against them.
 
-from .errors import (
-    FormatError,
-    NotFound,
-    ParseError,
-    QueryError,
-    SanctionsError,
-    SourceError,
-    StoreError,
-    UsageError,
-)
-from .ingest.load import load_paths
-from .match import DEFAULT_THRESHOLD, Comparison, compare_names
-from .model import Address, DateValue, Entity, Identifier, IdKind, Link, Name, NameKind
-from .screen import Hit, Query, Screener
-from .store import Diff, LoadResult, Store, VersionInfo
+The public names below are imported on first use (PEP 562), so `import sanctions` and a
+command line that only screens do not pay for the loaders, the HTTP client and the rest.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# Public name -> the module that defines it.
+_EXPORTS = {
+    "FormatError": "errors",
+    "NotFound": "errors",
+    "ParseError": "errors",
+    "QueryError": "errors",
+    "SanctionsError": "errors",
+    "SourceError": "errors",
+    "StoreError": "errors",
+    "UsageError": "errors",
+    "load_paths": "ingest.load",
+    "DEFAULT_THRESHOLD": "match",
+    "Comparison": "match",
+    "compare_names": "match",
+    "Address": "model",
+    "DateValue": "model",
+    "Entity": "model",
+    "Identifier": "model",
+    "IdKind": "model",
+    "Link": "model",
+    "Name": "model",
+    "NameKind": "model",
+    "Hit": "screen",
+    "Query": "screen",
+    "Screener": "screen",
+    "Diff": "store",
+    "LoadResult": "store",
+    "Store": "store",
+    "VersionInfo": "store",
+}
 
 __all__ = [
     "Address",
@@ -47,3 +71,34 @@ __all__ = [
     "compare_names",
     "load_paths",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sanctions' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+if TYPE_CHECKING:
+    from .errors import (
+        FormatError,
+        NotFound,
+        ParseError,
+        QueryError,
+        SanctionsError,
+        SourceError,
+        StoreError,
+        UsageError,
+    )
+    from .ingest.load import load_paths
+    from .match import DEFAULT_THRESHOLD, Comparison, compare_names
+    from .model import Address, DateValue, Entity, Identifier, IdKind, Link, Name, NameKind
+    from .screen import Hit, Query, Screener
+    from .store import Diff, LoadResult, Store, VersionInfo

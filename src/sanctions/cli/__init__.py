@@ -6,45 +6,85 @@ Commands live in `lists` (loading and browsing list versions), `sources` (downlo
 update, sources), `screening` (screen, compare), `serve` (serve, keys), `portfolio`
 (customers, monitor, report), `alerts`, `admin` (audit, users) and `webhooks`; this module only
 assembles them into one app.
+
+`main` imports only the module of the command being run: a cold `sanctions screen` must not
+pay for the HTTP client, the loaders and the API. `app` (for tests and embedding) has them
+all.
 """
 
 from __future__ import annotations
 
+import sys
+from importlib import import_module
+from typing import Any
+
 import typer
 
-from . import admin, alerts, lists, portfolio, screening, serve, sources, webhooks
+# Command -> (module, attribute, whether it is a group of subcommands), in help order.
+COMMANDS: dict[str, tuple[str, str, bool]] = {
+    "load": ("lists", "load", False),
+    "lists": ("lists", "lists_command", False),
+    "changes": ("lists", "changes", False),
+    "show": ("lists", "show", False),
+    "export": ("lists", "export", False),
+    "update": ("sources", "update", False),
+    "sources": ("sources", "sources_command", False),
+    "screen": ("screening", "screen", False),
+    "compare": ("screening", "compare", False),
+    "serve": ("serve", "serve", False),
+    "keys": ("serve", "keys_app", True),
+    "customers": ("portfolio", "customers_app", True),
+    "monitor": ("portfolio", "monitor", False),
+    "alerts": ("alerts", "alerts_app", True),
+    "report": ("portfolio", "report_app", True),
+    "audit": ("admin", "audit_app", True),
+    "users": ("admin", "users_app", True),
+    "webhooks": ("webhooks", "webhooks_app", True),
+}
 
-app = typer.Typer(
-    name="sanctions",
-    help="Load official sanctions lists, keep every version, see what changed, and screen "
-    "names against them.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+HELP = (
+    "Load official sanctions lists, keep every version, see what changed, and screen "
+    "names against them."
 )
 
-app.command()(lists.load)
-app.command("lists")(lists.lists_command)
-app.command()(lists.changes)
-app.command()(lists.show)
-app.command()(lists.export)
-app.command()(sources.update)
-app.command("sources")(sources.sources_command)
-app.command()(screening.screen)
-app.command()(screening.compare)
-app.command()(serve.serve)
-app.add_typer(serve.keys_app)
-app.add_typer(portfolio.customers_app)
-app.command()(portfolio.monitor)
-app.add_typer(alerts.alerts_app)
-app.add_typer(portfolio.report_app)
-app.add_typer(admin.audit_app)
-app.add_typer(admin.users_app)
-app.add_typer(webhooks.webhooks_app)
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The command-line app with every command, or with `only` that one."""
+    app = typer.Typer(
+        name="sanctions",
+        help=HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+
+    @app.callback()
+    def root() -> None:
+        # A group callback keeps a one-command app a group: `sanctions screen NAME`.
+        pass
+
+    root.__doc__ = HELP
+    for name, (module, attribute, group) in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        target = getattr(import_module(f".{module}", __name__), attribute)
+        if group:
+            app.add_typer(target)
+        else:
+            app.command(name)(target)
+    return app
 
 
 def main() -> None:
-    app()
+    command = sys.argv[1] if len(sys.argv) > 1 else None
+    build_app(command if command in COMMANDS else None)()
 
 
-__all__ = ["app", "main"]
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        app = globals()["app"] = build_app()
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["COMMANDS", "app", "build_app", "main"]

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
 
-from ..batch import BatchSummary, compare_file, inspect_queries
-from ..batch import screen_file as screen_batch_file
-from ..batch.files import estimate_rows
 from ..errors import UsageError
 from ..screen import (
     DEFAULT_LIMIT,
@@ -40,6 +37,9 @@ from .files import (
     summary_grid,
 )
 from .render import comparison_panel, hit_panel, hits_table
+
+if TYPE_CHECKING:
+    from ..batch import BatchSummary
 
 
 # -- screen ---------------------------------------------------------------------------------
@@ -211,7 +211,10 @@ def _screen_file(
     workers: int,
     as_json: bool,
 ) -> None:
-    # Input header and output folder are checked before the slow index build.
+    from ..batch import inspect_queries
+    from ..batch import screen_file as screen_batch_file
+
+    # Input header and output folder are checked before the index is opened.
     total = inspect_queries(batch)
     check_output(output)
     screener = load_screener(db, sources)
@@ -305,6 +308,9 @@ def _compare_names(
 
 
 def _compare_file(pairs: Path, output: Path, threshold: float, as_json: bool) -> None:
+    from ..batch import compare_file
+    from ..batch.files import estimate_rows
+
     check_output(output)
     with progress_bar("comparing", estimate_rows(pairs)) as on_progress:
         summary = compare_file(pairs, output, threshold=threshold, on_progress=on_progress)
