@@ -51,6 +51,15 @@ def open_store(db: Path | None) -> Iterator[Store]:
         store.close()
 
 
+def refresh_index(store: Store) -> None:
+    """Bring the screening index beside the store up to date after lists changed, so the
+    next `screen` (or server worker) maps it instead of building it."""
+    from ..screen.persistent import open_index  # numpy and the analysis: only when needed
+
+    with err.status("updating the screening index"):
+        open_index(store)
+
+
 def handles_errors(func: F) -> F:
     """Turn our errors into one line on stderr and their exit code (2), never a traceback."""
 

@@ -15,7 +15,16 @@ from rich.table import Table
 
 from ..ingest.load import load_paths
 from ..sources.detect import InputSet
-from .common import DbOption, JsonOption, err, handles_errors, open_store, out, print_json
+from .common import (
+    DbOption,
+    JsonOption,
+    err,
+    handles_errors,
+    open_store,
+    out,
+    print_json,
+    refresh_index,
+)
 from .render import entity_card
 
 
@@ -56,6 +65,8 @@ def load(
             on_start=on_start,
             on_entity=lambda n: progress.update(task, completed=n),
         )
+        progress.stop()
+        refresh_index(store)
     if as_json:
         print_json([result.to_json() for result in results])
         return

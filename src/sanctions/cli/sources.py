@@ -21,7 +21,17 @@ from ..settings import Settings, parse_duration
 from ..sources.registry import SOURCES
 from ..store import Store
 from ..store.fetch_state import FetchState
-from .common import DbOption, JsonOption, db_path, err, handles_errors, open_store, out, print_json
+from .common import (
+    DbOption,
+    JsonOption,
+    db_path,
+    err,
+    handles_errors,
+    open_store,
+    out,
+    print_json,
+    refresh_index,
+)
 from .portfolio import deliver_webhooks, run_monitoring
 
 ConfigOption = Annotated[
@@ -157,9 +167,11 @@ def update(
         def once() -> RunResult:
             with _progress() as progress:
                 listener = _RichListener(progress)
-                return run_update(
+                result = run_update(
                     store, settings, infos, archive_dir=archive_dir, listener=listener
                 )
+            refresh_index(store)
+            return result
 
         def after(result: RunResult) -> dict[str, Any] | None:
             """Stale-list notices, then (with --monitor) a monitoring run."""

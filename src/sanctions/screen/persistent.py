@@ -77,9 +77,9 @@ def build_index(store: Store, versions: list[VersionInfo]) -> NameIndex:
 def why_stale(index: NameIndex, versions: list[VersionInfo]) -> str | None:
     """Why a saved index does not fit the store's active versions; None when it does."""
     if index.meta.get("analysis") != analysis_fingerprint():
-        return "it was built by another version of the name analysis"
+        return f"{index.path}: built by another version of the name analysis"
     if index.meta.get("versions") != version_key(versions):
-        return "the active list versions changed"
+        return f"{index.path}: the active list versions changed"
     return None
 
 
@@ -106,13 +106,13 @@ def open_index(store: Store, *, rebuild: bool = False) -> NameIndex:
         if isinstance(reason, NameIndex):
             return reason
     else:
-        reason = "a rebuild was asked for"
+        reason = f"{path}: a rebuild was asked for"
     with _build_lock(path):
         if not rebuild:  # another process may have built it while we waited
             again = _try_open(path, versions)
             if isinstance(again, NameIndex):
                 return again
-        log.info("building the screening index %s: %s", path, reason)
+        log.info("building the screening index: %s", reason)
         started = time.perf_counter()
         index = build_index(store, versions)
         try:
