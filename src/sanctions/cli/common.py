@@ -22,8 +22,10 @@ from ..errors import SanctionsError, exit_code_of
 from ..settings import store_path
 from ..store import Store
 
-out = Console()
-err = Console(stderr=True)
+# soft_wrap: a line naming a file and line number must stay one line in a narrow
+# terminal or a log, so scripts can grep it; tables still fit the width.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
