@@ -27,6 +27,7 @@ LAYERS = {
     "ingest": 1,
     "batch": 1,
     "monitor": 1,
+    "evaluate": 1,
     "extract": 1,
     "auth": 1,
     "match": 2,
@@ -42,6 +43,7 @@ PEERS = {
     ("monitor", "screen"),  # monitoring scores pairs with the one screener
     ("monitor", "batch"),  # customer files are read like batch files
     ("monitor", "auth"),  # decisions check the acting user's role
+    ("evaluate", "screen"),  # an evaluation screens its cases through the one façade
     ("store", "sources"),  # a load stores a `Publication`, the parsers' output type
 }
 # Modules allowed loose at the top of the package, beside at most MAX_LOOSE others.

@@ -3,9 +3,9 @@
 No logic lives here beyond presentation. Errors raised on purpose (`SanctionsError`) become a
 one-line message on stderr and exit code 2; screening commands exit 1 when they find hits.
 Commands live in `lists` (loading and browsing list versions), `sources` (downloading:
-update, sources), `screening` (screen, compare), `serve` (serve, keys), `portfolio`
-(customers, monitor, report), `alerts`, `admin` (audit, users) and `webhooks`; this module only
-assembles them into one app.
+update, sources), `screening` (screen, compare), `evaluate` (filter validation), `serve`
+(serve, keys), `portfolio` (customers, monitor, report), `alerts`, `admin` (audit, users)
+and `webhooks`; this module only assembles them into one app.
 
 `main` imports only the module of the command being run: a cold `sanctions screen` must not
 pay for the HTTP client, the loaders and the API. `app` (for tests and embedding) has them
@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "sources": ("sources", "sources_command", False),
     "screen": ("screening", "screen", False),
     "compare": ("screening", "compare", False),
+    "evaluate": ("evaluate", "evaluate", False),
     "serve": ("serve", "serve", False),
     "keys": ("serve", "keys_app", True),
     "customers": ("portfolio", "customers_app", True),
