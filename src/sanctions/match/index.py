@@ -1,7 +1,7 @@
 """Candidate retrieval: which listed names are worth scoring for a query.
 
 Every listed name is analysed once at build time and posted under retrieval keys of each
-token (`keys.retrieval_keys`: its text, consonant skeleton, given-name variant group,
+token (`keys.posting_keys`: its text, consonant skeleton, given-name variant group,
 prefix, adjacent tokens joined...). A query looks up its own keys; names sharing rare keys
 rank first (keys are weighed by inverse frequency; keys posted under a large share of all
 names are skipped when rarer ones exist).
@@ -33,7 +33,7 @@ from ..model import Entity, NameKind
 from ..text.names import NameForm, Token, TokenKind, analyze_name
 from .features import normalize_identifier
 from .index_file import IndexFileError, read_arrays, write_arrays
-from .keys import retrieval_keys
+from .keys import lookup_keys, posting_keys
 
 # Keys posted under more than this share of all names only count when nothing rarer matched.
 COMMON_KEY_SHARE = 0.02
@@ -152,7 +152,7 @@ class _Builder:
             self.name_rows.append(encode_form(form))
             self.name_entity.append(position)
             self.name_kind.append(NAME_KINDS.index(name.kind))
-            for key in set().union(*retrieval_keys(form)):
+            for key in set().union(*posting_keys(form)):
                 self.posting_key.append(self.key_ids.setdefault(key, len(self.key_ids)))
                 self.posting_name.append(name_id)
         self.name_start.append(len(self.name_rows))
@@ -423,7 +423,7 @@ class NameIndex:
         groups: list[tuple[float, list[str]]] = []
         flat: list[str] = []
         for form in forms:
-            for token, token_keys in zip(form.tokens, retrieval_keys(form), strict=True):
+            for token, token_keys in zip(form.tokens, lookup_keys(form), strict=True):
                 ordered = sorted(token_keys)
                 groups.append((token.weight, ordered))
                 flat.extend(ordered)

@@ -2,13 +2,23 @@
 
 `token_keys` is the stable base that monitoring stores with every customer revision
 (`match/coverage.py`): changing it changes which pairs a stored portfolio finds, so it stays
-as it is. `retrieval_keys` is what interactive screening's index posts and looks up; it may
-grow keys that survive more spelling damage.
+as it is. `posting_keys` (what interactive screening's index posts for a listed name) and
+`lookup_keys` (what a query looks up) add keys that survive more spelling damage:
+
+    d:  the token and every one-letter deletion of it (a symmetric deletion neighbourhood: a
+        substitution, insertion, deletion or transposition leaves a deletion in common)
+    t:  two tokens joined in either order, not only adjacent ones ("Lionel Dumont" is posted
+        as "dumontlionel" too, so "Lioneldumont" finds "DUMONT, Lionel")
+    n:  the value of a number in figures or Roman numerals ("III" and "3")
+    b:  the first three letters of a token (a query's last word cut short: "Sabs")
+    ic: a token's first letter with another token ("A. Hussein" finds "HUSSEIN, Ali")
 """
 
 from __future__ import annotations
 
-from ..text.names import NameForm
+import re
+
+from ..text.names import NameForm, Token, TokenKind
 
 PREFIX_LENGTH = 4
 
@@ -44,6 +54,86 @@ def name_keys(form: NameForm) -> set[str]:
     return set().union(*token_keys(form))
 
 
-def retrieval_keys(form: NameForm) -> list[set[str]]:
-    """The keys of each token that screening's candidate index uses."""
-    return token_keys(form)
+# Tokens at least this long get deletion keys; shorter ones only their own "d:" key.
+DELETION_LENGTH = 5
+# Names of at most this many tokens get joins in any order and initial pairs.
+SHORT_NAME = 4
+_ROMAN = re.compile(r"(x{0,3})(ix|iv|v?i{0,3})")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+
+
+def number_value(token: Token) -> int | None:
+    """A number token's value, or a Roman numeral's (I to XXXIX); None for other tokens."""
+    text = token.text
+    if token.kind is TokenKind.NUMBER:
+        digits = text.rstrip("stndrh")
+        return int(digits) if digits == text else None  # ordinals are not cardinals
+    if not text or not _ROMAN.fullmatch(text):
+        return None
+    total = 0
+    for i, letter in enumerate(text):
+        value = _ROMAN_VALUES[letter]
+        following = _ROMAN_VALUES[text[i + 1]] if i + 1 < len(text) else 0
+        total += -value if value < following else value
+    return total
+
+
+def _deletions(text: str) -> set[str]:
+    keys = {"d:" + text}
+    if len(text) >= DELETION_LENGTH:
+        keys.update("d:" + text[:i] + text[i + 1 :] for i in range(len(text)))
+    return keys
+
+
+def _common_keys(form: NameForm) -> list[set[str]]:
+    """Keys both sides share: `token_keys` plus deletions, numbers and joins in any order."""
+    groups = token_keys(form)
+    tokens = form.tokens
+    for token, keys in zip(tokens, groups, strict=True):
+        if len(token.text) >= 4 and token.kind is not TokenKind.NUMBER:
+            keys |= _deletions(token.text)
+        if (value := number_value(token)) is not None:
+            keys.add(f"n:{value}")
+    if len(tokens) <= SHORT_NAME:
+        for i, left in enumerate(tokens):
+            for j, right in enumerate(tokens):
+                if j != i and j != i + 1:  # i, i + 1 is token_keys' own join
+                    joined = "t:" + left.text + right.text
+                    groups[i].add(joined)
+                    groups[j].add(joined)
+    return groups
+
+
+def posting_keys(form: NameForm) -> list[set[str]]:
+    """The keys a listed name is posted under in screening's candidate index, per token."""
+    groups = _common_keys(form)
+    tokens = form.tokens
+    for token, keys in zip(tokens, groups, strict=True):
+        if len(token.text) >= 4 and token.kind is TokenKind.NAME:
+            keys.add("b:" + token.text[:3])
+    if len(tokens) <= SHORT_NAME:
+        for i, token in enumerate(tokens):
+            for j, other in enumerate(tokens):
+                if i != j and other.kind is TokenKind.NAME and len(other.text) >= 2:
+                    groups[i].add(f"ic:{token.text[0]}:{other.text}")
+    return groups
+
+
+def lookup_keys(form: NameForm) -> list[set[str]]:
+    """The keys a query name looks up, per token (`posting_keys`' counterparts)."""
+    groups = _common_keys(form)
+    tokens = form.tokens
+    if len(tokens) >= 2:
+        last, keys = tokens[-1], groups[-1]
+        if last.kind is TokenKind.NAME and 3 <= len(last.text) <= 5:
+            keys.add("b:" + last.text[:3])  # perhaps cut short
+            if len(last.text) == PREFIX_LENGTH:
+                keys.add("p:" + last.text)
+    if len(tokens) <= SHORT_NAME:
+        for i, token in enumerate(tokens):
+            if token.kind is TokenKind.INITIAL:
+                for j, other in enumerate(tokens):
+                    if j != i and other.kind is TokenKind.NAME:
+                        groups[i].add(f"ic:{token.text}:{other.text}")
+                        groups[j].add(f"ic:{token.text}:{other.text}")
+    return groups

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from ..text.names import NameForm, Token, TokenKind, token_joins
+from ..text.names import NameForm, Token, TokenKind, syllables, token_joins
+from .keys import number_value
 
 # Spelling differences: edits within the typo budget cost TYPO_COST each; tokens up to
 # TYPO_BUDGET_LENGTH letters get one such edit, longer ones two; each edit past the budget
@@ -38,6 +39,24 @@ ACRONYM_SCORE = 0.85
 # How much crossing a patronymic particle costs: "Omar bin Abdullah" (Omar, son of Abdullah)
 # is not "Abdullah bin Omar", though every token matches.
 PATRONYMIC_PENALTY = 0.5
+
+# A query's last word cut short ("Sabs" for "Sabsabi"): TRUNCATED_BASE plus TRUNCATED_SHARE
+# times the share of the listed word it keeps; never as close as a typo.
+TRUNCATED_BASE = 0.6
+TRUNCATED_SHARE = 0.3
+MIN_TRUNCATED_LENGTH = 3
+# Two romanizations of one Chinese or Korean syllable (Cheol / Chol, Gyeong / Kyong).
+ROMANIZATION_SCORE = 0.85
+# Abjad (Arabic, Hebrew) tokens have no short vowels: letters are compared through the
+# consonant skeleton, which must be long enough to mean something and never scores higher
+# than two Latin spellings of one sound pattern would.
+ABJAD_SKELETON_SCORE = LATIN_SKELETON_SCORE
+ABJAD_SHORT_SKELETON_SCORE = 0.7
+ABJAD_NEAR_FACTOR = 0.8
+# A name with one distinctive word (the rest legal forms, generic words, particles) matched
+# only by spelling similarity is scaled down: "Lima" is not "AO LAMA".
+SINGLE_CORE_FACTOR = 0.85
+SINGLE_CORE_SURE = 0.95
 
 LATIN, ABJAD, SYLLABIC = "latin", "abjad", "syllabic"
 SYLLABIC_SCRIPTS = frozenset({"cjk", "hangul", "hiragana", "katakana"})
@@ -103,6 +122,9 @@ def _token_similarity(a: Token, b: Token, mode: str) -> tuple[float, str]:
     if a.text == b.text:
         return 1.0, "exact"
     if TokenKind.NUMBER in (a.kind, b.kind):
+        value = number_value(a)
+        if value is not None and value == number_value(b):
+            return 1.0, "numeral"  # "III" / "3"
         return 0.0, "number"
     if TokenKind.INITIAL in (a.kind, b.kind):
         return (0.7, "initial") if a.text[0] == b.text[0] else (0.0, "initial")
@@ -111,13 +133,20 @@ def _token_similarity(a: Token, b: Token, mode: str) -> tuple[float, str]:
         return (0.95, "variant") if a.variant == b.variant else (0.0, "different names")
     if mode == SYLLABIC:
         return 0.0, "syllable"
+    known = syllables()
+    if a.text in known and b.text in known:
+        # Two different Chinese or Korean syllables are two different names.
+        if _romanization_key(a.text) == _romanization_key(b.text):
+            return ROMANIZATION_SCORE, "romanization"
+        return 0.0, "syllables"
     abjad = mode == ABJAD
     best, how = _spelling_similarity(a.text, b.text), "fuzzy"
     if min(len(a.text), len(b.text)) <= 3:
         best *= 0.8  # one letter off in a three-letter name is a different name
     if a.skeleton and a.skeleton == b.skeleton:
         if abjad:
-            strength = 0.92
+            long = len(a.skeleton) >= 3
+            strength = ABJAD_SKELETON_SCORE if long else ABJAD_SHORT_SKELETON_SCORE
         elif len(a.skeleton) >= 3 and OSA.normalized_similarity(a.text, b.text) >= 0.65:
             # Two Latin spellings of one sound pattern (Prigozhin / Prigojine); letters must
             # still broadly agree, or "Sraffa" would pass for "Sharif".
@@ -127,10 +156,36 @@ def _token_similarity(a: Token, b: Token, mode: str) -> tuple[float, str]:
         if strength > best:
             best, how = strength, "skeleton"
     elif abjad and a.skeleton and b.skeleton:
-        near = 0.9 * Levenshtein.normalized_similarity(a.skeleton, b.skeleton)
+        near = ABJAD_NEAR_FACTOR * Levenshtein.normalized_similarity(a.skeleton, b.skeleton)
         if near > best:
             best, how = near, "skeleton"
     return best, how
+
+
+_ROMANIZATION_RULES = (
+    ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"), ("ou", "u"), ("ae", "e"),
+    ("ch", "j"), ("sh", "s"), ("k", "g"), ("t", "d"), ("p", "b"),
+)  # fmt: skip
+
+
+def _romanization_key(text: str) -> str:
+    """One spelling for the Revised Romanization and McCune-Reischauer forms of a syllable."""
+    for old, new in _ROMANIZATION_RULES:
+        text = text.replace(old, new)
+    return text
+
+
+def _truncated(query: Token, listed: Token) -> float:
+    """How close a query word cut short is to the listed word it begins (0 if it does not)."""
+    short, long = query.text, listed.text
+    if (
+        query.kind is not TokenKind.NAME
+        or len(short) < MIN_TRUNCATED_LENGTH
+        or len(long) <= len(short)
+        or not long.startswith(short)
+    ):
+        return 0.0
+    return TRUNCATED_BASE + TRUNCATED_SHARE * len(short) / len(long)
 
 
 def _spelling_similarity(a: str, b: str) -> float:
@@ -173,10 +228,13 @@ def _candidate_pairs(
     strong_q: set[int] = set()
     strong_c: set[int] = set()
     cache = _SIMILARITY_CACHE
+    last = len(q) - 1 if len(q) >= 2 and mode == LATIN else -1
     for i, qt in enumerate(q):
         for j, ct in enumerate(c):
             found = cache.get((qt.key, ct.key, mode))
             sim, how = found if found is not None else token_similarity(qt, ct, mode)
+            if i == last and sim < STRONG_TOKEN_SIMILARITY and (cut := _truncated(qt, ct)) > sim:
+                sim, how = cut, "truncated"
             if sim >= MIN_TOKEN_SIMILARITY:
                 out.append((sim, qt.weight + ct.weight, (i,), (j,), how))
                 if sim >= STRONG_TOKEN_SIMILARITY:
@@ -249,6 +307,22 @@ def _patronymic_crossing(q: tuple[Token, ...], c: tuple[Token, ...], chosen: Ali
     return crossed / total if total else 0.0
 
 
+def _single_core_fuzzy(
+    q: tuple[Token, ...], c: tuple[Token, ...], chosen: Alignment, pairs: list[TokenPair]
+) -> bool:
+    """A side whose one distinctive (name) word is paired only loosely."""
+    for side, tokens in ((0, q), (1, c)):
+        cores = [i for i, t in enumerate(tokens) if t.kind is TokenKind.NAME]
+        if len(cores) != 1:
+            continue
+        for pair, alignment in zip(pairs, chosen, strict=True):
+            if cores[0] in alignment[side]:
+                if pair.similarity < SINGLE_CORE_SURE:
+                    return True
+                break
+    return False
+
+
 def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
     """Score two analysed names (see the module docstring)."""
     q, c = query.tokens, listed.tokens
@@ -292,6 +366,9 @@ def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
     if crossing := _patronymic_crossing(q, c, chosen):
         score *= 1 - PATRONYMIC_PENALTY * crossing
         notes.append(f"names cross bin/ibn (-{PATRONYMIC_PENALTY * crossing:.0%})")
+    if mode == LATIN and _single_core_fuzzy(q, c, chosen, pairs):
+        score *= SINGLE_CORE_FACTOR
+        notes.append(f"one distinctive word, matched loosely (-{1 - SINGLE_CORE_FACTOR:.0%})")
     return NameScore(
         max(0.0, min(1.0, score)),
         tuple(pairs),

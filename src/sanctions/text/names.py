@@ -9,10 +9,12 @@ variant group ("Yevgeny" and "Evgeniy" -> "yevgeny").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
 
+from rapidfuzz.distance import OSA
 from rigour.names import replace_org_types_compare
 
 from .latinize import latinize, script_of
@@ -20,6 +22,7 @@ from .phonetic import skeleton
 from .resources import honorifics, load_resource, name_variants, particles
 
 PERSON_SCHEMAS = frozenset({"Person"})
+VESSEL_SCHEMAS = frozenset({"Vessel"})
 ORG_SCHEMAS = frozenset({"Organization", "Company", "LegalEntity", "PublicBody"})
 
 
@@ -94,15 +97,28 @@ def _org_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @cache
+def syllables() -> frozenset[str]:
+    """Romanized Chinese and Korean name syllables (resources/syllables.yml)."""
+    return frozenset(load_resource("syllables")["syllables"])
+
+
+@cache
 def _common_names() -> frozenset[str]:
     return frozenset(load_resource("name_variants")["common"])
 
 
+# A number in figures, or an ordinal in figures ("7th"): ordinals stay apart from cardinals,
+# so "Seven" does not pass for "7TH".
+_NUMBER = re.compile(r"\d+(st|nd|rd|th)?")
+
+
 @lru_cache(maxsize=500_000)
-def make_token(text: str, organization: bool) -> Token:
+def make_token(text: str, organization: bool, initial: bool = False) -> Token:
     legal_forms, generic = _org_words()
     variant = name_variants().get(text)
-    if text.isdigit():
+    if initial and len(text) == 1:
+        kind, variant = TokenKind.INITIAL, None  # "E." is an initial, not the particle "e"
+    elif _NUMBER.fullmatch(text):
         kind = TokenKind.NUMBER
     elif text in particles():
         kind = TokenKind.PARTICLE
@@ -148,8 +164,18 @@ def _number_words() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     return table["units"], table["tens"], table["ordinals"]
 
 
+def _ordinal(value: int) -> str:
+    """7 -> "7th", 21 -> "21st"."""
+    if value % 100 in (11, 12, 13):
+        return f"{value}th"
+    return f"{value}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(value % 10, 'th') }"
+
+
+_ORDINAL_FIGURES = re.compile(r"(\d+)(st|nd|rd|th)")
+
+
 def _read_numbers(words: list[str]) -> list[str]:
-    """Number words as digits: "forty four" -> "44", "first" -> "1"."""
+    """Number words as figures: "forty four" -> "44", "first" and "1ST" -> "1st"."""
     units, tens, ordinals = _number_words()
     out: list[str] = []
     i = 0
@@ -164,7 +190,9 @@ def _read_numbers(words: list[str]) -> list[str]:
         elif word in units:
             out.append(str(units[word]))
         elif word in ordinals:
-            out.append(str(ordinals[word]))
+            out.append(_ordinal(ordinals[word]))
+        elif found := _ORDINAL_FIGURES.fullmatch(word):
+            out.append(_ordinal(int(found.group(1))))
         else:
             out.append(word)
         i += 1
@@ -189,37 +217,96 @@ def _join_initials(words: list[str]) -> list[str]:
     return out
 
 
+@cache
+def _vessel_prefixes() -> frozenset[str]:
+    return frozenset(load_resource("vessels")["prefixes"])
+
+
+def _strip_vessel_prefix(words: list[str]) -> tuple[list[str], list[str]]:
+    """ "mv aqua" -> (["aqua"], ["mv"]): the ship prefix in front of a vessel's name."""
+    prefixes = _vessel_prefixes()
+    for size in (2, 1):
+        head = " ".join(words[:size])
+        if len(words) > size and head in prefixes:
+            return words[size:], [head]
+    return words, []
+
+
+@cache
+def _spelled_out() -> tuple[str, ...]:
+    return tuple(load_resource("org_words")["spelled_out"])
+
+
+@lru_cache(maxsize=100_000)
+def _legal_word(word: str) -> str:
+    """The spelled-out legal-form word `word` is one slip from, else `word` itself."""
+    if len(word) < 5 or not word.isalpha():
+        return word
+    words = _spelled_out()
+    if word in words:
+        return word
+    close = [w for w in words if abs(len(w) - len(word)) <= 1 and OSA.distance(w, word) <= 1]
+    return close[0] if len(close) == 1 else word
+
+
+def _correct_legal_words(text: str) -> str:
+    """Typing slips in spelled-out legal forms, fixed so rigour's table recognises them."""
+    return " ".join(_legal_word(word) for word in text.split())
+
+
+# A letter followed by a full stop, on its own ("E. Seyfi", "J.R. Smith").
+_DOTTED_LETTER = re.compile(r"(?<![^\W\d_])([^\W\d_])\.")
+
+
 @lru_cache(maxsize=200_000)
 def analyze_name(name: str, schema: str | None = None) -> NameForm:
     """Tokens of one name. `schema` decides person vs organization handling (None: both)."""
     script = script_of(name)
-    text = latinize(name)
     organization = schema is None or schema not in PERSON_SCHEMAS
+    if organization and script == "latin" and not name.isascii():
+        # rigour's table knows "beschränkter", not the latinized "beschrankter".
+        name_text = replace_org_types_compare(name.casefold(), generic=True)
+    else:
+        name_text = name
+    text = latinize(name_text)
     if organization and text:
-        text = replace_org_types_compare(text, generic=True)
+        text = replace_org_types_compare(_correct_legal_words(text), generic=True)
     words = _read_numbers(text.split())
     removed: list[str] = []
+    if schema is None or schema in VESSEL_SCHEMAS:
+        words, removed = _strip_vessel_prefix(words)
     if schema is None or schema in PERSON_SCHEMAS:
-        words, removed = _strip_honorifics(words)
+        words, titles = _strip_honorifics(words)
+        removed += titles
     if schema in ORG_SCHEMAS:
         words = _join_initials(words)
-    tokens = tuple(make_token(word, organization) for word in words)
+    dotted = {latinize(m.group(1)) for m in _DOTTED_LETTER.finditer(name)} if "." in name else ()
+    tokens = tuple(
+        make_token(word, organization, word in dotted or (i == 0 and len(words) > 1))
+        for i, word in enumerate(words)
+    )
     return NameForm(name, tokens, script, tuple(removed))
 
 
 # Longest names for which joined tokens are formed (keeps long organization names cheap).
 MAX_TOKENS_FOR_JOINS = 8
+MAX_TOKENS_FOR_ANY_ORDER_JOINS = 4
 
 
 @lru_cache(maxsize=200_000)
 def token_joins(tokens: tuple[Token, ...]) -> tuple[tuple[tuple[int, ...], Token], ...]:
     """Two or three adjacent tokens written as one ("abdul rahman" -> "abdulrahman"), with the
-    positions they cover; none for long names. Computed on first comparison, then cached."""
+    positions they cover, and in names of up to four tokens any two in either order (a
+    surname written first is run into the given name: "Lioneldumont" for "DUMONT, Lionel");
+    none for long names. Computed on first comparison, then cached."""
     if len(tokens) > MAX_TOKENS_FOR_JOINS:
         return ()
-    out = []
+    groups: list[tuple[int, ...]] = []
     for size in (2, 3):
-        for i in range(len(tokens) - size + 1):
-            group = tuple(range(i, i + size))
-            out.append((group, make_token("".join(tokens[k].text for k in group), False)))
-    return tuple(out)
+        groups.extend(tuple(range(i, i + size)) for i in range(len(tokens) - size + 1))
+    if len(tokens) <= MAX_TOKENS_FOR_ANY_ORDER_JOINS:
+        pairs = [(i, j) for i in range(len(tokens)) for j in range(len(tokens))]
+        groups.extend((i, j) for i, j in pairs if j != i and j != i + 1)
+    return tuple(
+        (group, make_token("".join(tokens[k].text for k in group), False)) for group in groups
+    )

@@ -46,12 +46,14 @@ TABLES: dict[str, dict[str, Shape]] = {
     "honorifics": {"honorifics": Shape.WORDS},
     "name_variants": {"groups": Shape.GROUPS, "common": Shape.WORDS},
     "numbers": {"units": Shape.NUMBERS, "tens": Shape.NUMBERS, "ordinals": Shape.NUMBERS},
-    "org_words": {"legal_forms": Shape.WORDS, "generic": Shape.WORDS},
+    "org_words": {"legal_forms": Shape.WORDS, "generic": Shape.WORDS, "spelled_out": Shape.WORDS},
     "particles": {"particles": Shape.SPELLINGS},
     "schemata": {"compatible": Shape.SETS},
     "ofac_id_labels": {"plain": Shape.LABELS, "labelled": Shape.LABELS},
     "scripts": {"unicode_scripts": Shape.CODES},
     "un_languages": {"languages": Shape.CODES},
+    "syllables": {"syllables": Shape.WORDS},
+    "vessels": {"prefixes": Shape.WORDS},
 }
 
 # Fields ("table.field") whose entries must not overlap, and why: text/names.py gives each
