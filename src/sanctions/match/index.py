@@ -92,7 +92,8 @@ def encode_form(form: NameForm) -> str:
     tokens = [
         [t.text, t.skeleton, _TOKEN_KIND_CODE[t.kind], t.weight, t.variant] for t in form.tokens
     ]
-    return json.dumps([form.original, form.script, list(form.removed), tokens], ensure_ascii=False)
+    row = [form.original, form.script, list(form.removed), tokens, form.family]
+    return json.dumps(row, ensure_ascii=False)
 
 
 _TOKENS: dict[tuple[Any, ...], Token] = {}
@@ -109,8 +110,8 @@ def _token(text: str, skel: str, kind: int, weight: float, variant: str | None) 
 
 
 def decode_form(row: str) -> NameForm:
-    original, script, removed, tokens = json.loads(row)
-    return NameForm(original, tuple(_token(*t) for t in tokens), script, tuple(removed))
+    original, script, removed, tokens, family = json.loads(row)
+    return NameForm(original, tuple(_token(*t) for t in tokens), script, tuple(removed), family)
 
 
 class _Builder:

@@ -57,6 +57,28 @@ ABJAD_NEAR_FACTOR = 0.8
 # only by spelling similarity is scaled down: "Lima" is not "AO LAMA".
 SINGLE_CORE_FACTOR = 0.85
 SINGLE_CORE_SURE = 0.95
+# Cores longer than this are distinctive enough that one typo in them still reads as a typo.
+SINGLE_CORE_LENGTH = 6
+# Name words the query has and the listed name lacks, when every listed word is matched: a
+# look-alike ("Abdul Aziz Malzer" for "AZIZ, Abdul") is somebody else more often than not.
+EXTRA_QUERY_PENALTY = 0.3
+# A listed person's given names after the first (middle names) count this much on the listed
+# side: queries often leave them out ("S. Mumbengegwi" for "MUMBENGEGWI, Samuel Simbarashe").
+MIDDLE_NAME_SHARE = 0.5
+
+# A listed person written "FAMILY, Given": a query that matches none of the family name is
+# scaled by FAMILY_MISSING, one that misses the first of several family names (the Spanish
+# paternal surname) by FIRST_FAMILY_MISSING. "Waheed Mahmoud" is not "SBEITY, Waheed Mahmoud".
+FAMILY_MISSING = 0.8
+FIRST_FAMILY_MISSING = 0.85
+# ... and by FUZZY_FAMILY when the family name is matched only by spelling similarity (below
+# FAMILY_SURE): "Lola Hernandez" is not "LOZA HERNANDEZ, Miguel" on that evidence alone.
+FUZZY_FAMILY = 0.9
+FAMILY_SURE = 0.9
+# Least similarity of a joined pair: names run together must read alike; Chinese or Korean
+# syllables run together, and abjad skeletons, must agree (almost) exactly.
+JOINED_MIN = 0.8
+STRICT_JOINED_MIN = 0.95
 
 LATIN, ABJAD, SYLLABIC = "latin", "abjad", "syllabic"
 SYLLABIC_SCRIPTS = frozenset({"cjk", "hangul", "hiragana", "katakana"})
@@ -134,8 +156,9 @@ def _token_similarity(a: Token, b: Token, mode: str) -> tuple[float, str]:
     if mode == SYLLABIC:
         return 0.0, "syllable"
     known = syllables()
-    if a.text in known and b.text in known:
-        # Two different Chinese or Korean syllables are two different names.
+    if a.text in known and b.text in known and not _one_letter_more(a.text, b.text):
+        # Two different Chinese or Korean syllables are two different names (a letter
+        # dropped or added is still read as a slip: Hyo / Hyok, Yun / Yuan).
         if _romanization_key(a.text) == _romanization_key(b.text):
             return ROMANIZATION_SCORE, "romanization"
         return 0.0, "syllables"
@@ -147,6 +170,8 @@ def _token_similarity(a: Token, b: Token, mode: str) -> tuple[float, str]:
         if abjad:
             long = len(a.skeleton) >= 3
             strength = ABJAD_SKELETON_SCORE if long else ABJAD_SHORT_SKELETON_SCORE
+            if not _admits(a.text, b.text):
+                strength = 0.0
         elif len(a.skeleton) >= 3 and OSA.normalized_similarity(a.text, b.text) >= 0.65:
             # Two Latin spellings of one sound pattern (Prigozhin / Prigojine); letters must
             # still broadly agree, or "Sraffa" would pass for "Sharif".
@@ -155,7 +180,7 @@ def _token_similarity(a: Token, b: Token, mode: str) -> tuple[float, str]:
             strength = 0.0
         if strength > best:
             best, how = strength, "skeleton"
-    elif abjad and a.skeleton and b.skeleton:
+    elif abjad and a.skeleton and b.skeleton and _admits(a.text, b.text):
         near = ABJAD_NEAR_FACTOR * Levenshtein.normalized_similarity(a.skeleton, b.skeleton)
         if near > best:
             best, how = near, "skeleton"
@@ -166,6 +191,35 @@ _ROMANIZATION_RULES = (
     ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"), ("ou", "u"), ("ae", "e"),
     ("ch", "j"), ("sh", "s"), ("k", "g"), ("t", "d"), ("p", "b"),
 )  # fmt: skip
+
+
+# A long vowel written in an abjad (ya, waw) must show in the Latin spelling as a vowel:
+# حسين (h-s-y-n) is Husayn or Hussein, never Hassan.
+_LONG_VOWELS = {"y": "iye", "w": "uowv"}
+
+
+def _admits(a: str, b: str) -> bool:
+    """The shorter spelling's consonants and long vowels appear, in order, in the longer."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    at = 0
+    for letter in short:
+        if letter in "aeiou":
+            continue  # short vowels may or may not be written
+        wanted = _LONG_VOWELS.get(letter, letter)
+        while at < len(long) and long[at] not in wanted:
+            at += 1
+        if at == len(long):
+            return False
+        at += 1
+    return True
+
+
+def _one_letter_more(a: str, b: str) -> bool:
+    """One spelling is the other with one letter more."""
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if len(long) != len(short) + 1:
+        return False
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _romanization_key(text: str) -> str:
@@ -245,6 +299,7 @@ def _candidate_pairs(
         out.sort(key=lambda p: (p[0], p[1]), reverse=True)
         return out
     # Two or three adjacent tokens written as one on the other side.
+    known = syllables()
     for side_form, other, flip in ((query, c, False), (listed, q, True)):
         side = side_form.tokens
         for group, joined in token_joins(side):
@@ -254,7 +309,8 @@ def _candidate_pairs(
                 if abs(len(ot.text) - len(joined.text)) > len(joined.text) // 3 + 1:
                     continue  # too different in length to reach the 0.8 a join needs
                 sim, _ = token_similarity(joined, ot, mode)
-                if sim >= 0.8:
+                strict = mode == ABJAD or all(side[k].text in known for k in group)
+                if sim >= (STRICT_JOINED_MIN if strict else JOINED_MIN):
                     weight = _weight(side, group) + ot.weight
                     qi, cj = ((j,), group) if flip else (group, (j,))
                     out.append((sim, weight, qi, cj, "joined"))
@@ -307,13 +363,67 @@ def _patronymic_crossing(q: tuple[Token, ...], c: tuple[Token, ...], chosen: Ali
     return crossed / total if total else 0.0
 
 
+def _listed_weights(listed: NameForm) -> list[float]:
+    """Each listed token's weight, middle names (given names after the first) counted at
+    MIDDLE_NAME_SHARE when the name says which tokens are the family name."""
+    weights = [t.weight for t in listed.tokens]
+    if listed.family:
+        for j in range(listed.family + 1, len(weights)):
+            weights[j] *= MIDDLE_NAME_SHARE
+    return weights
+
+
+def _extra_query_share(
+    q: tuple[Token, ...], c: tuple[Token, ...], used_q: set[int], used_c: set[int], total: float
+) -> float:
+    """Share of the query's weight in name words left over when the whole listed name is
+    matched (when both sides have leftovers, the conflict penalty applies instead)."""
+    if any(t.kind is TokenKind.NAME and j not in used_c for j, t in enumerate(c)):
+        return 0.0
+    extra = sum(t.weight for i, t in enumerate(q) if i not in used_q and t.kind is TokenKind.NAME)
+    return extra / total
+
+
+def _family_factor(
+    listed: NameForm,
+    used: set[int],
+    q: tuple[Token, ...],
+    pairs: list[TokenPair],
+    chosen: Alignment,
+) -> float:
+    """FAMILY_MISSING, FIRST_FAMILY_MISSING or FUZZY_FAMILY when a query of two or more name
+    words leaves the listed family name (or its first part) unmatched, or matches it only
+    loosely; 0.0 when the rule does not apply."""
+    family = [i for i in range(listed.family) if listed.tokens[i].kind is TokenKind.NAME]
+    if not family or sum(t.kind is TokenKind.NAME for t in q) < 2:
+        return 0.0
+    if not used.intersection(family):
+        return FAMILY_MISSING
+    if len(family) >= 2 and family[0] not in used:
+        return FIRST_FAMILY_MISSING
+    best = max(
+        (p.similarity for p, (_, cj) in zip(pairs, chosen, strict=True) if set(cj) & set(family)),
+        default=0.0,
+    )
+    return FUZZY_FAMILY if best < FAMILY_SURE else 0.0
+
+
 def _single_core_fuzzy(
     q: tuple[Token, ...], c: tuple[Token, ...], chosen: Alignment, pairs: list[TokenPair]
 ) -> bool:
-    """A side whose one distinctive (name) word is paired only loosely."""
+    """A side whose one distinctive (name) word of up to SINGLE_CORE_LENGTH letters is
+    paired only loosely, or while the other side has distinctive words left over."""
+    used = ({i for qi, _ in chosen for i in qi}, {j for _, cj in chosen for j in cj})
     for side, tokens in ((0, q), (1, c)):
         cores = [i for i, t in enumerate(tokens) if t.kind is TokenKind.NAME]
         if len(cores) != 1:
+            continue
+        other = c if side == 0 else q
+        initials = any(t.kind is TokenKind.INITIAL for t in tokens)  # they stand for names
+        leftover = any(t.kind is TokenKind.NAME and k not in used[1 - side] for k, t in enumerate(other))
+        if leftover and not initials:
+            return True
+        if len(tokens[cores[0]].text) > SINGLE_CORE_LENGTH:
             continue
         for pair, alignment in zip(pairs, chosen, strict=True):
             if cores[0] in alignment[side]:
@@ -341,6 +451,7 @@ def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
         mode = LATIN
     used_q: set[int] = set()
     used_c: set[int] = set()
+    listed_weights = _listed_weights(listed)
     pairs: list[TokenPair] = []
     chosen: Alignment = []
     notes: list[str] = []
@@ -352,12 +463,12 @@ def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
         used_c.update(cj)
         chosen.append((qi, cj))
         covered_q += sim * _weight(q, qi)
-        covered_c += sim * _weight(c, cj)
+        covered_c += sim * sum(listed_weights[j] for j in cj)
         pairs.append(
             TokenPair(" ".join(q[i].text for i in qi), " ".join(c[j].text for j in cj), sim, how)
         )
     total_q = _weight(q, tuple(range(len(q))))
-    total_c = _weight(c, tuple(range(len(c))))
+    total_c = sum(listed_weights)
     score = QUERY_SHARE * covered_q / total_q + (1 - QUERY_SHARE) * covered_c / total_c
     conflict = min(_unmatched_names(q, used_q) / total_q, _unmatched_names(c, used_c) / total_c)
     if conflict:
@@ -366,6 +477,12 @@ def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
     if crossing := _patronymic_crossing(q, c, chosen):
         score *= 1 - PATRONYMIC_PENALTY * crossing
         notes.append(f"names cross bin/ibn (-{PATRONYMIC_PENALTY * crossing:.0%})")
+    if extra := _extra_query_share(q, c, used_q, used_c, total_q):
+        score *= 1 - EXTRA_QUERY_PENALTY * extra
+        notes.append(f"name words not on the list (-{EXTRA_QUERY_PENALTY * extra:.0%})")
+    if family := _family_factor(listed, used_c, q, pairs, chosen):
+        score *= family
+        notes.append(f"the family name is not matched (-{1 - family:.0%})")
     if mode == LATIN and _single_core_fuzzy(q, c, chosen, pairs):
         score *= SINGLE_CORE_FACTOR
         notes.append(f"one distinctive word, matched loosely (-{1 - SINGLE_CORE_FACTOR:.0%})")

@@ -80,6 +80,7 @@ class NameForm:
     tokens: tuple[Token, ...]
     script: str
     removed: tuple[str, ...] = ()  # honorifics taken out
+    family: int = 0  # leading tokens that are the family name ("FAMILY, Given"), 0: unknown
 
     @property
     def abjad(self) -> bool:
@@ -127,6 +128,8 @@ def make_token(text: str, organization: bool, initial: bool = False) -> Token:
         kind = TokenKind.LEGAL_FORM
     elif organization and text in generic:
         kind = TokenKind.GENERIC
+    elif organization and text in _spelled_out():
+        kind = TokenKind.LEGAL_FORM  # a legal form's word rigour could not read in this order
     elif len(text) == 1:
         kind = TokenKind.INITIAL
     else:
@@ -239,19 +242,55 @@ def _spelled_out() -> tuple[str, ...]:
 
 @lru_cache(maxsize=100_000)
 def _legal_word(word: str) -> str:
-    """The spelled-out legal-form word `word` is one slip from, else `word` itself."""
-    if len(word) < 5 or not word.isalpha():
+    """The spelled-out legal-form word `word` is one slip from, or the start of ("LIMIT.",
+    "COMP"), else `word` itself."""
+    if len(word) < 4 or not word.isalpha():
         return word
     words = _spelled_out()
     if word in words:
+        return word
+    started = [w for w in words if w.startswith(word)]
+    if started:
+        return min(started, key=len)
+    if len(word) < 5:
         return word
     close = [w for w in words if abs(len(w) - len(word)) <= 1 and OSA.distance(w, word) <= 1]
     return close[0] if len(close) == 1 else word
 
 
+@lru_cache(maxsize=100_000)
+def _split_legal_word(word: str) -> tuple[str, ...]:
+    """A long legal-form word run into a name word ("companyforum", "hongkonglimited")."""
+    if len(word) < 9 or not word.isalpha():
+        return (word,)
+    for legal in _spelled_out():
+        if len(legal) < 7 or len(word) - len(legal) < 3:
+            continue
+        if word.startswith(legal):
+            return (legal, word[len(legal) :])
+        if word.endswith(legal):
+            return (word[: -len(legal)], legal)
+    return (word,)
+
+
 def _correct_legal_words(text: str) -> str:
-    """Typing slips in spelled-out legal forms, fixed so rigour's table recognises them."""
-    return " ".join(_legal_word(word) for word in text.split())
+    """Typing slips in spelled-out legal forms (a letter off, cut short, split in two, run
+    into the next word), fixed so rigour's table recognises them."""
+    words = [part for word in text.split() for part in _split_legal_word(word)]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words) and (pair := words[i] + words[i + 1]) in _spelled_out():
+            out.append(pair)  # "lim ited"
+            i += 2
+            continue
+        out.append(_legal_word(words[i]))
+        i += 1
+    return " ".join(out)
+
+
+# Letters and figures run together ("yu8636", "2017ltd") are two words; ordinals stay whole.
+_LETTERS_FIGURES = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?!(?:st|nd|rd|th)\b)(?=[a-z])")
 
 
 # A letter followed by a full stop, on its own ("E. Seyfi", "J.R. Smith").
@@ -268,7 +307,7 @@ def analyze_name(name: str, schema: str | None = None) -> NameForm:
         name_text = replace_org_types_compare(name.casefold(), generic=True)
     else:
         name_text = name
-    text = latinize(name_text)
+    text = _LETTERS_FIGURES.sub(" ", latinize(name_text))
     if organization and text:
         text = replace_org_types_compare(_correct_legal_words(text), generic=True)
     words = _read_numbers(text.split())
@@ -285,7 +324,17 @@ def analyze_name(name: str, schema: str | None = None) -> NameForm:
         make_token(word, organization, word in dotted or (i == 0 and len(words) > 1))
         for i, word in enumerate(words)
     )
-    return NameForm(name, tokens, script, tuple(removed))
+    return NameForm(name, tokens, script, tuple(removed), _family_tokens(name, schema, tokens))
+
+
+def _family_tokens(name: str, schema: str | None, tokens: tuple[Token, ...]) -> int:
+    """How many leading tokens a person's name written "FAMILY, Given" gives as the family
+    name (OFAC's form); 0 when the name is not written so."""
+    if schema not in PERSON_SCHEMAS or name.count(",") != 1:
+        return 0
+    family, given = name.split(",")
+    count = len(analyze_name(family.strip(), schema).tokens)
+    return count if 0 < count < len(tokens) and given.strip() else 0
 
 
 # Longest names for which joined tokens are formed (keeps long organization names cheap).
