@@ -45,6 +45,7 @@ PATRONYMIC_PENALTY = 0.5
 TRUNCATED_BASE = 0.6
 TRUNCATED_SHARE = 0.3
 MIN_TRUNCATED_LENGTH = 3
+MIN_TRUNCATED_SHARE = 0.5
 # Two romanizations of one Chinese or Korean syllable (Cheol / Chol, Gyeong / Kyong).
 ROMANIZATION_SCORE = 0.85
 # Abjad (Arabic, Hebrew) tokens have no short vowels: letters are compared through the
@@ -61,7 +62,7 @@ SINGLE_CORE_SURE = 0.95
 SINGLE_CORE_LENGTH = 6
 # Name words the query has and the listed name lacks, when every listed word is matched: a
 # look-alike ("Abdul Aziz Malzer" for "AZIZ, Abdul") is somebody else more often than not.
-EXTRA_QUERY_PENALTY = 0.3
+EXTRA_QUERY_PENALTY = 0.2
 # A listed person's given names after the first (middle names) count this much on the listed
 # side: queries often leave them out ("S. Mumbengegwi" for "MUMBENGEGWI, Samuel Simbarashe").
 MIDDLE_NAME_SHARE = 0.5
@@ -81,6 +82,9 @@ JOINED_MIN = 0.8
 STRICT_JOINED_MIN = 0.95
 
 LATIN, ABJAD, SYLLABIC = "latin", "abjad", "syllabic"
+# Latin, with a query of two words at most: syllable substitutions are not typos there.
+SHORT_SYLLABLES = "short-syllables"
+SHORT_QUERY = 2
 SYLLABIC_SCRIPTS = frozenset({"cjk", "hangul", "hiragana", "katakana"})
 
 
@@ -155,10 +159,9 @@ def _token_similarity(a: Token, b: Token, mode: str) -> tuple[float, str]:
         return (0.95, "variant") if a.variant == b.variant else (0.0, "different names")
     if mode == SYLLABIC:
         return 0.0, "syllable"
-    known = syllables()
-    if a.text in known and b.text in known and not _one_letter_more(a.text, b.text):
-        # Two different Chinese or Korean syllables are two different names (a letter
-        # dropped or added is still read as a slip: Hyo / Hyok, Yun / Yuan).
+    if mode == SHORT_SYLLABLES and _other_syllables(a.text, b.text):
+        # In a two-word name, two different Chinese or Korean syllables are two different
+        # names, even one letter apart (Qi / Qiu, Shen / Sheng).
         if _romanization_key(a.text) == _romanization_key(b.text):
             return ROMANIZATION_SCORE, "romanization"
         return 0.0, "syllables"
@@ -195,7 +198,8 @@ _ROMANIZATION_RULES = (
 
 # A long vowel written in an abjad (ya, waw) must show in the Latin spelling as a vowel:
 # حسين (h-s-y-n) is Husayn or Hussein, never Hassan.
-_LONG_VOWELS = {"y": "iye", "w": "uowv"}
+# Abjads also have fewer consonants than Latin spellings use: b for b and p, f for f and v...
+_LONG_VOWELS = {"y": "iye", "w": "uowv", "b": "bp", "f": "fv", "j": "jg", "k": "kcgq", "q": "qkgc"}
 
 
 def _admits(a: str, b: str) -> bool:
@@ -214,12 +218,9 @@ def _admits(a: str, b: str) -> bool:
     return True
 
 
-def _one_letter_more(a: str, b: str) -> bool:
-    """One spelling is the other with one letter more."""
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    if len(long) != len(short) + 1:
-        return False
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+def _other_syllables(a: str, b: str) -> bool:
+    known = syllables()
+    return a in known and b in known
 
 
 def _romanization_key(text: str) -> str:
@@ -237,6 +238,7 @@ def _truncated(query: Token, listed: Token) -> float:
         or len(short) < MIN_TRUNCATED_LENGTH
         or len(long) <= len(short)
         or not long.startswith(short)
+        or len(short) < MIN_TRUNCATED_SHARE * len(long)
     ):
         return 0.0
     return TRUNCATED_BASE + TRUNCATED_SHARE * len(short) / len(long)
@@ -282,7 +284,9 @@ def _candidate_pairs(
     strong_q: set[int] = set()
     strong_c: set[int] = set()
     cache = _SIMILARITY_CACHE
-    last = len(q) - 1 if len(q) >= 2 and mode == LATIN else -1
+    # Only a query's last word may be cut short, and only after another name word.
+    names = sum(t.kind is TokenKind.NAME for t in q)
+    last = len(q) - 1 if names >= 2 and mode in (LATIN, SHORT_SYLLABLES) else -1
     for i, qt in enumerate(q):
         for j, ct in enumerate(c):
             found = cache.get((qt.key, ct.key, mode))
@@ -376,11 +380,18 @@ def _listed_weights(listed: NameForm) -> list[float]:
 def _extra_query_share(
     q: tuple[Token, ...], c: tuple[Token, ...], used_q: set[int], used_c: set[int], total: float
 ) -> float:
-    """Share of the query's weight in name words left over when the whole listed name is
-    matched (when both sides have leftovers, the conflict penalty applies instead)."""
-    if any(t.kind is TokenKind.NAME and j not in used_c for j, t in enumerate(c)):
+    """Share of the query's weight in name words left over before or after the matched ones
+    when the whole listed name is matched. Words between matched ones are middle names a
+    list often leaves out ("Sergey Viktorovich Lavrov"); when both sides have leftovers,
+    the conflict penalty applies instead."""
+    if not used_q or any(t.kind is TokenKind.NAME and j not in used_c for j, t in enumerate(c)):
         return 0.0
-    extra = sum(t.weight for i, t in enumerate(q) if i not in used_q and t.kind is TokenKind.NAME)
+    first, last = min(used_q), max(used_q)
+    extra = sum(
+        t.weight
+        for i, t in enumerate(q)
+        if i not in used_q and t.kind is TokenKind.NAME and not first < i < last
+    )
     return extra / total
 
 
@@ -408,20 +419,29 @@ def _family_factor(
     return FUZZY_FAMILY if best < FAMILY_SURE else 0.0
 
 
+_ORG_WORDS = (TokenKind.LEGAL_FORM, TokenKind.GENERIC)
+
+
+def _listed_words_left(q: tuple[Token, ...], c: tuple[Token, ...], used_c: set[int]) -> bool:
+    """An organization query of one distinctive word ("Gomez Inc") against a listed name
+    with distinctive words it lacks ("GOMEZ MARIN LTDA")."""
+    if not any(t.kind in _ORG_WORDS for t in q):
+        return False
+    return any(t.kind is TokenKind.NAME and j not in used_c for j, t in enumerate(c))
+
+
 def _single_core_fuzzy(
     q: tuple[Token, ...], c: tuple[Token, ...], chosen: Alignment, pairs: list[TokenPair]
 ) -> bool:
     """A side whose one distinctive (name) word of up to SINGLE_CORE_LENGTH letters is
-    paired only loosely, or while the other side has distinctive words left over."""
+    paired only loosely, or an organization query of one such word that leaves distinctive
+    listed words over."""
     used = ({i for qi, _ in chosen for i in qi}, {j for _, cj in chosen for j in cj})
     for side, tokens in ((0, q), (1, c)):
         cores = [i for i, t in enumerate(tokens) if t.kind is TokenKind.NAME]
         if len(cores) != 1:
             continue
-        other = c if side == 0 else q
-        initials = any(t.kind is TokenKind.INITIAL for t in tokens)  # they stand for names
-        leftover = any(t.kind is TokenKind.NAME and k not in used[1 - side] for k, t in enumerate(other))
-        if leftover and not initials:
+        if side == 0 and _listed_words_left(tokens, c, used[1]):
             return True
         if len(tokens[cores[0]].text) > SINGLE_CORE_LENGTH:
             continue
@@ -447,6 +467,8 @@ def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
         mode = SYLLABIC
     elif query.abjad or listed.abjad:
         mode = ABJAD
+    elif len(q) <= SHORT_QUERY:
+        mode = SHORT_SYLLABLES
     else:
         mode = LATIN
     used_q: set[int] = set()
@@ -483,7 +505,7 @@ def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
     if family := _family_factor(listed, used_c, q, pairs, chosen):
         score *= family
         notes.append(f"the family name is not matched (-{1 - family:.0%})")
-    if mode == LATIN and _single_core_fuzzy(q, c, chosen, pairs):
+    if mode in (LATIN, SHORT_SYLLABLES) and _single_core_fuzzy(q, c, chosen, pairs):
         score *= SINGLE_CORE_FACTOR
         notes.append(f"one distinctive word, matched loosely (-{1 - SINGLE_CORE_FACTOR:.0%})")
     return NameScore(
