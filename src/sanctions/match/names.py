@@ -16,6 +16,15 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from ..text.names import NameForm, Token, TokenKind, syllables, token_joins
 from .keys import number_value
+from .name_rules import (
+    EXTRA_QUERY_PENALTY,
+    SINGLE_CORE_FACTOR,
+    Alignment,
+    extra_query_share,
+    family_factor,
+    single_core_fuzzy,
+)
+from .name_rules import listed_weights as listed_weights_of
 
 # Spelling differences: edits within the typo budget cost TYPO_COST each; tokens up to
 # TYPO_BUDGET_LENGTH letters get one such edit, longer ones two; each edit past the budget
@@ -54,30 +63,8 @@ ROMANIZATION_SCORE = 0.85
 ABJAD_SKELETON_SCORE = LATIN_SKELETON_SCORE
 ABJAD_SHORT_SKELETON_SCORE = 0.7
 ABJAD_NEAR_FACTOR = 0.8
-# A name with one distinctive word (the rest legal forms, generic words, particles) matched
-# only by spelling similarity is scaled down: "Lima" is not "AO LAMA".
-SINGLE_CORE_FACTOR = 0.85
-SINGLE_CORE_SURE = 0.95
-# Cores longer than this are distinctive enough that one typo in them still reads as a typo.
-SINGLE_CORE_LENGTH = 6
-# Name words the query has and the listed name lacks, when every listed word is matched: a
-# look-alike ("Abdul Aziz Malzer" for "AZIZ, Abdul") is somebody else more often than not.
-EXTRA_QUERY_PENALTY = 0.2
-# A listed person's given names after the first (middle names) count this much on the listed
-# side: queries often leave them out ("S. Mumbengegwi" for "MUMBENGEGWI, Samuel Simbarashe").
-MIDDLE_NAME_SHARE = 0.5
-
-# A listed person written "FAMILY, Given": a query that matches none of the family name is
-# scaled by FAMILY_MISSING, one that misses the first of several family names (the Spanish
-# paternal surname) by FIRST_FAMILY_MISSING. "Waheed Mahmoud" is not "SBEITY, Waheed Mahmoud".
-FAMILY_MISSING = 0.8
-FIRST_FAMILY_MISSING = 0.85
-# ... and by FUZZY_FAMILY when the family name is matched only by spelling similarity (below
-# FAMILY_SURE): "Lola Hernandez" is not "LOZA HERNANDEZ, Miguel" on that evidence alone.
-FUZZY_FAMILY = 0.9
-FAMILY_SURE = 0.9
 # Least similarity of a joined pair: names run together must read alike; Chinese or Korean
-# syllables run together, and abjad skeletons, must agree (almost) exactly.
+# syllables run together must agree (almost) exactly; abjad joins need a full skeleton match.
 JOINED_MIN = 0.8
 STRICT_JOINED_MIN = 0.95
 
@@ -313,8 +300,13 @@ def _candidate_pairs(
                 if abs(len(ot.text) - len(joined.text)) > len(joined.text) // 3 + 1:
                     continue  # too different in length to reach the 0.8 a join needs
                 sim, _ = token_similarity(joined, ot, mode)
-                strict = mode == ABJAD or all(side[k].text in known for k in group)
-                if sim >= (STRICT_JOINED_MIN if strict else JOINED_MIN):
+                if mode == ABJAD:
+                    least = ABJAD_SKELETON_SCORE
+                elif all(side[k].text in known for k in group):
+                    least = STRICT_JOINED_MIN
+                else:
+                    least = JOINED_MIN
+                if sim >= least:
                     weight = _weight(side, group) + ot.weight
                     qi, cj = ((j,), group) if flip else (group, (j,))
                     out.append((sim, weight, qi, cj, "joined"))
@@ -349,9 +341,6 @@ def _compare_characters(query: NameForm, listed: NameForm) -> NameScore:
     return NameScore(sim, (TokenPair(a, b, sim, "characters"),), (), ())
 
 
-Alignment = list[tuple[tuple[int, ...], tuple[int, ...]]]
-
-
 def _patronymic_crossing(q: tuple[Token, ...], c: tuple[Token, ...], chosen: Alignment) -> float:
     """Share of aligned weight whose tokens sit on opposite sides of "bin"/"ibn" in each name."""
     q_bin = [i for i, t in enumerate(q) if t.variant == "bin"]
@@ -365,92 +354,6 @@ def _patronymic_crossing(q: tuple[Token, ...], c: tuple[Token, ...], chosen: Ali
         if (qi[0] < q_bin[0]) != (cj[0] < c_bin[0]) and qi[0] != q_bin[0]:
             crossed += weight
     return crossed / total if total else 0.0
-
-
-def _listed_weights(listed: NameForm) -> list[float]:
-    """Each listed token's weight, middle names (given names after the first) counted at
-    MIDDLE_NAME_SHARE when the name says which tokens are the family name."""
-    weights = [t.weight for t in listed.tokens]
-    if listed.family:
-        for j in range(listed.family + 1, len(weights)):
-            weights[j] *= MIDDLE_NAME_SHARE
-    return weights
-
-
-def _extra_query_share(
-    q: tuple[Token, ...], c: tuple[Token, ...], used_q: set[int], used_c: set[int], total: float
-) -> float:
-    """Share of the query's weight in name words left over before or after the matched ones
-    when the whole listed name is matched. Words between matched ones are middle names a
-    list often leaves out ("Sergey Viktorovich Lavrov"); when both sides have leftovers,
-    the conflict penalty applies instead."""
-    if not used_q or any(t.kind is TokenKind.NAME and j not in used_c for j, t in enumerate(c)):
-        return 0.0
-    first, last = min(used_q), max(used_q)
-    extra = sum(
-        t.weight
-        for i, t in enumerate(q)
-        if i not in used_q and t.kind is TokenKind.NAME and not first < i < last
-    )
-    return extra / total
-
-
-def _family_factor(
-    listed: NameForm,
-    used: set[int],
-    q: tuple[Token, ...],
-    pairs: list[TokenPair],
-    chosen: Alignment,
-) -> float:
-    """FAMILY_MISSING, FIRST_FAMILY_MISSING or FUZZY_FAMILY when a query of two or more name
-    words leaves the listed family name (or its first part) unmatched, or matches it only
-    loosely; 0.0 when the rule does not apply."""
-    family = [i for i in range(listed.family) if listed.tokens[i].kind is TokenKind.NAME]
-    if not family or sum(t.kind is TokenKind.NAME for t in q) < 2:
-        return 0.0
-    if not used.intersection(family):
-        return FAMILY_MISSING
-    if len(family) >= 2 and family[0] not in used:
-        return FIRST_FAMILY_MISSING
-    best = max(
-        (p.similarity for p, (_, cj) in zip(pairs, chosen, strict=True) if set(cj) & set(family)),
-        default=0.0,
-    )
-    return FUZZY_FAMILY if best < FAMILY_SURE else 0.0
-
-
-_ORG_WORDS = (TokenKind.LEGAL_FORM, TokenKind.GENERIC)
-
-
-def _listed_words_left(q: tuple[Token, ...], c: tuple[Token, ...], used_c: set[int]) -> bool:
-    """An organization query of one distinctive word ("Gomez Inc") against a listed name
-    with distinctive words it lacks ("GOMEZ MARIN LTDA")."""
-    if not any(t.kind in _ORG_WORDS for t in q):
-        return False
-    return any(t.kind is TokenKind.NAME and j not in used_c for j, t in enumerate(c))
-
-
-def _single_core_fuzzy(
-    q: tuple[Token, ...], c: tuple[Token, ...], chosen: Alignment, pairs: list[TokenPair]
-) -> bool:
-    """A side whose one distinctive (name) word of up to SINGLE_CORE_LENGTH letters is
-    paired only loosely, or an organization query of one such word that leaves distinctive
-    listed words over."""
-    used = ({i for qi, _ in chosen for i in qi}, {j for _, cj in chosen for j in cj})
-    for side, tokens in ((0, q), (1, c)):
-        cores = [i for i, t in enumerate(tokens) if t.kind is TokenKind.NAME]
-        if len(cores) != 1:
-            continue
-        if side == 0 and _listed_words_left(tokens, c, used[1]):
-            return True
-        if len(tokens[cores[0]].text) > SINGLE_CORE_LENGTH:
-            continue
-        for pair, alignment in zip(pairs, chosen, strict=True):
-            if cores[0] in alignment[side]:
-                if pair.similarity < SINGLE_CORE_SURE:
-                    return True
-                break
-    return False
 
 
 def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
@@ -473,7 +376,7 @@ def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
         mode = LATIN
     used_q: set[int] = set()
     used_c: set[int] = set()
-    listed_weights = _listed_weights(listed)
+    listed_weights = listed_weights_of(listed)
     pairs: list[TokenPair] = []
     chosen: Alignment = []
     notes: list[str] = []
@@ -499,13 +402,15 @@ def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
     if crossing := _patronymic_crossing(q, c, chosen):
         score *= 1 - PATRONYMIC_PENALTY * crossing
         notes.append(f"names cross bin/ibn (-{PATRONYMIC_PENALTY * crossing:.0%})")
-    if extra := _extra_query_share(q, c, used_q, used_c, total_q):
+    if extra := extra_query_share(q, c, used_q, used_c, total_q):
         score *= 1 - EXTRA_QUERY_PENALTY * extra
         notes.append(f"name words not on the list (-{EXTRA_QUERY_PENALTY * extra:.0%})")
-    if family := _family_factor(listed, used_c, q, pairs, chosen):
+    if family := family_factor(listed, used_c, q, [p.similarity for p in pairs], chosen):
         score *= family
         notes.append(f"the family name is not matched (-{1 - family:.0%})")
-    if mode in (LATIN, SHORT_SYLLABLES) and _single_core_fuzzy(q, c, chosen, pairs):
+    if mode in (LATIN, SHORT_SYLLABLES) and single_core_fuzzy(
+        q, c, chosen, [p.similarity for p in pairs]
+    ):
         score *= SINGLE_CORE_FACTOR
         notes.append(f"one distinctive word, matched loosely (-{1 - SINGLE_CORE_FACTOR:.0%})")
     return NameScore(

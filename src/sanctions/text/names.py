@@ -237,7 +237,7 @@ def _strip_vessel_prefix(words: list[str]) -> tuple[list[str], list[str]]:
 
 @cache
 def _spelled_out() -> tuple[str, ...]:
-    return tuple(load_resource("org_words")["spelled_out"])
+    return tuple(load_resource("legal_words")["spelled_out"])
 
 
 @lru_cache(maxsize=100_000)
