@@ -272,8 +272,8 @@ def _candidate_pairs(
     strong_c: set[int] = set()
     cache = _SIMILARITY_CACHE
     # Only a query's last word may be cut short, and only after another name word.
-    names = sum(t.kind is TokenKind.NAME for t in q)
-    last = len(q) - 1 if names >= 2 and mode in (LATIN, SHORT_SYLLABLES) else -1
+    latin = mode in (LATIN, SHORT_SYLLABLES)
+    last = len(q) - 1 if latin and sum(t.kind is TokenKind.NAME for t in q) >= 2 else -1
     for i, qt in enumerate(q):
         for j, ct in enumerate(c):
             found = cache.get((qt.key, ct.key, mode))
@@ -402,15 +402,14 @@ def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
     if crossing := _patronymic_crossing(q, c, chosen):
         score *= 1 - PATRONYMIC_PENALTY * crossing
         notes.append(f"names cross bin/ibn (-{PATRONYMIC_PENALTY * crossing:.0%})")
+    sims = [p.similarity for p in pairs]
     if extra := extra_query_share(q, c, used_q, used_c, total_q):
         score *= 1 - EXTRA_QUERY_PENALTY * extra
         notes.append(f"name words not on the list (-{EXTRA_QUERY_PENALTY * extra:.0%})")
-    if family := family_factor(listed, used_c, q, [p.similarity for p in pairs], chosen):
+    if family := family_factor(listed, used_c, q, sims, chosen):
         score *= family
         notes.append(f"the family name is not matched (-{1 - family:.0%})")
-    if mode in (LATIN, SHORT_SYLLABLES) and single_core_fuzzy(
-        q, c, chosen, [p.similarity for p in pairs]
-    ):
+    if mode in (LATIN, SHORT_SYLLABLES) and single_core_fuzzy(q, c, chosen, sims):
         score *= SINGLE_CORE_FACTOR
         notes.append(f"one distinctive word, matched loosely (-{1 - SINGLE_CORE_FACTOR:.0%})")
     return NameScore(
