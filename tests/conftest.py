@@ -1,4 +1,5 @@
-"""Shared fixtures: where the real list files are, and a fresh store per test."""
+"""Shared fixtures: where the real list files are, and one store of the real OFAC and UN lists
+per session (with a screener over it)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
+
+from sanctions.ingest.load import load_paths
+from sanctions.screen import Screener
+from sanctions.store import Store
 
 DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -24,3 +29,17 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def eval_db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+    path = tmp_path_factory.mktemp("evaluate") / "store.db"
+    with Store(path) as store:
+        load_paths(store, [data_dir / "ofac", data_dir / "un" / "consolidated.xml"])
+    return path
+
+
+@pytest.fixture(scope="session")
+def eval_screener(eval_db: Path) -> Screener:
+    with Store(eval_db) as store:
+        return Screener.from_store(store)

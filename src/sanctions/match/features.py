@@ -20,6 +20,9 @@ BIRTH_DATE_FAR = -0.2  # five years or more apart: a different person, unless th
 COUNTRY_MATCH = 0.03
 COUNTRY_CONFLICT = -0.05
 GENDER_CONFLICT = -0.1
+# The most each feature can add when the query carries that evidence (the screener skips
+# names that cannot reach the threshold even with it).
+MOST_GAINED = {"birth_date": BIRTH_DATE_EXACT, "country": COUNTRY_MATCH, "gender": 0.0}
 # An identical passport, IMO or registration number is near-certain whatever the name says.
 IDENTIFIER_FLOOR = 0.95
 

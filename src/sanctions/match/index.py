@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -420,7 +419,8 @@ class NameIndex:
         # A listed name must share keys with tokens carrying at least MIN_COVERAGE of the
         # query's weight. Tokens whose every key is common ("mohammed") are left out of that
         # count and of the lookup, which keeps common names cheap; when every token is
-        # common, the two rarest keys decide.
+        # common, the two rarest keys decide. All keys' postings go through one
+        # concatenation and one `np.unique`, whatever the number of tokens.
         groups: list[tuple[float, list[str]]] = []
         flat: list[str] = []
         for form in forms:
@@ -430,39 +430,45 @@ class NameIndex:
                 flat.extend(ordered)
         spans = dict(zip(flat, self._lookup(flat), strict=True))
         postings, total_names = self.postings, self.total_names
-        covered: list[Array] = []
-        coverage_weights: list[Array] = []
-        ranking: list[Array] = []
-        ranking_weights: list[Array] = []
+        slices: list[Array] = []  # postings of every rare key, token by token
+        key_token: list[int] = []  # which token (group) each slice is for
+        token_weights: list[float] = []
         fallback: dict[str, tuple[int, int]] = {}
-        total = 0.0
         for weight, keys in groups:
             present = [(k, spans[k]) for k in keys if spans[k][1] > spans[k][0]]
             fallback.update(present)
-            rare = [(k, s) for k, s in present if s[1] - s[0] <= self.common_limit]
+            rare = [s for _, s in present if s[1] - s[0] <= self.common_limit]
             if not rare:
                 continue
-            total += weight
-            lists = [postings[s:e] for _, (s, e) in rare]
-            ids = np.unique(np.concatenate(lists))
-            covered.append(ids)
-            coverage_weights.append(np.full(len(ids), weight, dtype=np.float32))
-            for ids_of_key in lists:
-                ranking.append(ids_of_key)
-                idf = math.log((total_names + 1) / (len(ids_of_key) + 0.5))
-                ranking_weights.append(np.full(len(ids_of_key), idf))
-        if not covered:
+            key_token.extend([len(token_weights)] * len(rare))
+            token_weights.append(weight)
+            slices.extend(postings[s:e] for s, e in rare)
+        if not slices:
             if not fallback:
                 return {}
             chosen = sorted(fallback.items(), key=lambda item: item[1][1] - item[1][0])[:2]
-            ranking = [postings[s:e] for _, (s, e) in chosen]
-            ranking_weights = [
-                np.full(len(ids), math.log((total_names + 1) / (len(ids) + 0.5))) for ids in ranking
-            ]
-            covered, coverage_weights, total = ranking, ranking_weights, 0.0
-        ids = np.concatenate(covered)
-        unique, inverse = np.unique(ids, return_inverse=True)
-        coverage = np.bincount(inverse, weights=np.concatenate(coverage_weights))
+            slices = [postings[s:e] for _, (s, e) in chosen]
+            key_token = list(range(len(slices)))
+            token_weights = [0.0] * len(slices)  # coverage cannot fail; the ranking decides
+        lengths = np.fromiter((len(ids) for ids in slices), dtype=np.int64, count=len(slices))
+        rank_ids = np.concatenate(slices).astype(np.int64)
+        idf = np.log((total_names + 1) / (lengths + 0.5))
+        rank_scores = np.repeat(idf, lengths)
+        if token_weights and not any(token_weights):
+            # Fallback: each of the two rarest keys counts as its own token, weighed by idf.
+            weights_of_token = idf
+            total = 0.0
+        else:
+            weights_of_token = np.asarray(token_weights, dtype=np.float32).astype(np.float64)
+            total = float(sum(token_weights))
+        tokens_of_id = np.repeat(np.asarray(key_token, dtype=np.int64), lengths)
+        # Each token counts once per listed name, however many of its keys that name shares.
+        pairs = np.unique(rank_ids * len(weights_of_token) + tokens_of_id)
+        pair_ids = pairs // len(weights_of_token)
+        unique, inverse = np.unique(pair_ids, return_inverse=True)
+        coverage = np.bincount(
+            inverse, weights=weights_of_token[pairs % len(weights_of_token)], minlength=len(unique)
+        )
         keep = coverage >= MIN_COVERAGE * total - 1e-9
         if allowed is not None:
             keep &= allowed[self.name_entity[unique]]
@@ -470,8 +476,6 @@ class NameIndex:
         if not len(unique):
             return {}
         # Rank by coverage, then by how rare the shared keys are.
-        rank_ids = np.concatenate(ranking)
-        rank_scores = np.concatenate(ranking_weights)
         position = np.searchsorted(unique, rank_ids)
         position[position >= len(unique)] = 0
         hit = unique[position] == rank_ids

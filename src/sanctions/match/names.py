@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from ..text.names import NameForm, Token, TokenKind, syllables, token_joins
+from ..text.names import NameForm, Token, TokenKind, join_groups, make_token, syllables
+from ..text.phonetic import skeleton
 from .keys import number_value
 from .name_rules import (
     EXTRA_QUERY_PENALTY,
@@ -262,14 +264,19 @@ def _unmatched_names(tokens: tuple[Token, ...], used: set[int]) -> float:
     return sum(t.weight for i, t in enumerate(tokens) if i not in used and t.kind in kinds)
 
 
-def _candidate_pairs(
+Candidate = tuple[float, float, tuple[int, ...], tuple[int, ...], str]
+JoinOption = tuple[tuple[int, ...], tuple[int, ...], Token, Token, float]
+
+
+def _single_pairs(
     query: NameForm, listed: NameForm, mode: str
-) -> list[tuple[float, float, tuple[int, ...], tuple[int, ...], str]]:
-    """Every token pairing worth considering, as (similarity, weight, q idx, l idx, how)."""
+) -> tuple[list[Candidate], list[float], list[float]]:
+    """Every one-to-one token pairing worth aligning, as (similarity, weight, q idx, l idx,
+    how), with each query and listed token's best similarity among them."""
     q, c = query.tokens, listed.tokens
-    out: list[tuple[float, float, tuple[int, ...], tuple[int, ...], str]] = []
-    strong_q: set[int] = set()
-    strong_c: set[int] = set()
+    out: list[Candidate] = []
+    best_q = [0.0] * len(q)
+    best_c = [0.0] * len(c)
     cache = _SIMILARITY_CACHE
     # Only a query's last word may be cut short, and only after another name word.
     latin = mode in (LATIN, SHORT_SYLLABLES)
@@ -282,36 +289,109 @@ def _candidate_pairs(
                 sim, how = cut, "truncated"
             if sim >= MIN_TOKEN_SIMILARITY:
                 out.append((sim, qt.weight + ct.weight, (i,), (j,), how))
-                if sim >= STRONG_TOKEN_SIMILARITY:
-                    strong_q.add(i)
-                    strong_c.add(j)
-    if len(strong_q) == len(q) and len(strong_c) == len(c):
-        # Every token already has a close partner: joined tokens cannot do better.
-        out.sort(key=lambda p: (p[0], p[1]), reverse=True)
-        return out
-    # Two or three adjacent tokens written as one on the other side.
+                best_q[i] = max(best_q[i], sim)
+                best_c[j] = max(best_c[j], sim)
+    return out, best_q, best_c
+
+
+JoinRow = tuple[tuple[int, ...], str, str, str, int, int, bool]
+
+
+@lru_cache(maxsize=200_000)
+def _join_table(tokens: tuple[Token, ...]) -> tuple[JoinRow, ...]:
+    """A name's joined tokens (`token_joins`' groups) with what the cheap checks need: the
+    joined text, its first letter and first skeleton letter, its length, the length
+    difference allowed, and whether every part is a Chinese or Korean syllable (whose joins
+    must be near-exact). The joined token itself is only made for the joins that pass."""
     known = syllables()
-    for side_form, other, flip in ((query, c, False), (listed, q, True)):
-        side = side_form.tokens
-        for group, joined in token_joins(side):
-            for j, ot in enumerate(other):
-                if ot.text[0] != joined.text[0] and ot.skeleton[:1] != joined.skeleton[:1]:
-                    continue
-                if abs(len(ot.text) - len(joined.text)) > len(joined.text) // 3 + 1:
-                    continue  # too different in length to reach the 0.8 a join needs
-                sim, _ = token_similarity(joined, ot, mode)
-                if mode == ABJAD:
-                    least = ABJAD_SKELETON_SCORE
-                elif all(side[k].text in known for k in group):
-                    least = STRICT_JOINED_MIN
-                else:
-                    least = JOINED_MIN
-                if sim >= least:
-                    weight = _weight(side, group) + ot.weight
+    rows = []
+    for group in join_groups(len(tokens)):
+        text = "".join(tokens[k].text for k in group)
+        strict = all(tokens[k].text in known for k in group)
+        # beyond len // 3 + 1 letters of difference no join reaches the 0.8 it needs
+        rows.append(
+            (group, text, text[0], skeleton(text)[:1], len(text), len(text) // 3 + 1, strict)
+        )
+    return tuple(rows)
+
+
+@lru_cache(maxsize=200_000)
+def _first_letters(
+    tokens: tuple[Token, ...],
+) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """Token positions by first letter and by first skeleton letter, and token lengths."""
+    by_letter: dict[str, list[int]] = {}
+    by_skeleton: dict[str, list[int]] = {}
+    for j, token in enumerate(tokens):
+        by_letter.setdefault(token.text[0], []).append(j)
+        by_skeleton.setdefault(token.skeleton[:1], []).append(j)
+    return (
+        {k: tuple(v) for k, v in by_letter.items()},
+        {k: tuple(v) for k, v in by_skeleton.items()},
+        tuple(len(t.text) for t in tokens),
+    )
+
+
+def _join_options(query: NameForm, listed: NameForm, mode: str) -> list[JoinOption]:
+    """Two or three adjacent tokens written as one on the other side, as (q idx, l idx,
+    joined token, other token, least similarity), when the first letter (or the first
+    skeleton letter) agrees and the lengths are close enough for a join to pass."""
+    q, c = query.tokens, listed.tokens
+    options: list[JoinOption] = []
+    for side, other, flip in ((q, c, False), (c, q, True)):
+        by_letter, by_skeleton, lengths = _first_letters(other)
+        for group, text, letter, first_consonant, length, slack, strict in _join_table(side):
+            same_letter = by_letter.get(letter, ())
+            same_skeleton = by_skeleton.get(first_consonant, ())
+            if not same_letter and not same_skeleton:
+                continue
+            if same_letter and same_skeleton:
+                positions: tuple[int, ...] = tuple(sorted({*same_letter, *same_skeleton}))
+            else:
+                positions = same_letter or same_skeleton
+            if mode == ABJAD:
+                least = ABJAD_SKELETON_SCORE
+            else:
+                least = STRICT_JOINED_MIN if strict else JOINED_MIN
+            for j in positions:
+                if abs(lengths[j] - length) <= slack:
                     qi, cj = ((j,), group) if flip else (group, (j,))
-                    out.append((sim, weight, qi, cj, "joined"))
-    out.sort(key=lambda p: (p[0], p[1]), reverse=True)
+                    options.append((qi, cj, make_token(text, False), other[j], least))
+    return options
+
+
+def _joined_pairs(
+    query: NameForm, listed: NameForm, mode: str, options: list[JoinOption]
+) -> list[Candidate]:
+    q, c = query.tokens, listed.tokens
+    out: list[Candidate] = []
+    for qi, cj, joined, other, least in options:
+        sim, _ = token_similarity(joined, other, mode)
+        if sim >= least:
+            out.append((sim, _weight(q, qi) + _weight(c, cj), qi, cj, "joined"))
     return out
+
+
+def _score_bound(
+    query: NameForm,
+    listed_weights: list[float],
+    best_q: list[float],
+    best_c: list[float],
+    options: list[JoinOption],
+) -> float:
+    """The most the alignment can score: every token paired at its best similarity, and
+    every token a join could cover at 1.0. The whole-name rules only scale a score down."""
+    best_q, best_c = list(best_q), list(best_c)
+    for qi, cj, *_ in options:
+        for i in qi:
+            best_q[i] = 1.0
+        for j in cj:
+            best_c[j] = 1.0
+    q = query.tokens
+    total_q = _weight(q, tuple(range(len(q))))
+    covered_q = sum(t.weight * m for t, m in zip(q, best_q, strict=True))
+    covered_c = sum(w * m for w, m in zip(listed_weights, best_c, strict=True))
+    return QUERY_SHARE * covered_q / total_q + (1 - QUERY_SHARE) * covered_c / sum(listed_weights)
 
 
 def _acronym(short: NameForm, long: NameForm) -> bool:
@@ -358,6 +438,15 @@ def _patronymic_crossing(q: tuple[Token, ...], c: tuple[Token, ...], chosen: Ali
 
 def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
     """Score two analysed names (see the module docstring)."""
+    found = compare_name_forms_above(query, listed, 0.0)
+    assert found is not None  # no score is below 0
+    return found
+
+
+def compare_name_forms_above(query: NameForm, listed: NameForm, floor: float) -> NameScore | None:
+    """`compare_name_forms`, or None when the pair cannot score `floor` (a cheap bound on
+    the alignment, checked before joined tokens are compared and the rules applied). The
+    same score whenever it answers: screening skips the hopeless pairs and nothing else."""
     q, c = query.tokens, listed.tokens
     if not q or not c:
         return NameScore(0.0, (), tuple(t.text for t in q), tuple(t.text for t in c))
@@ -381,7 +470,14 @@ def compare_name_forms(query: NameForm, listed: NameForm) -> NameScore:
     chosen: Alignment = []
     notes: list[str] = []
     covered_q = covered_c = 0.0
-    for sim, _weight_sum, qi, cj, how in _candidate_pairs(query, listed, mode):
+    candidates, best_q, best_c = _single_pairs(query, listed, mode)
+    strong = min(best_q) >= STRONG_TOKEN_SIMILARITY and min(best_c) >= STRONG_TOKEN_SIMILARITY
+    options = [] if strong else _join_options(query, listed, mode)
+    if floor > 0 and _score_bound(query, listed_weights, best_q, best_c, options) < floor - 1e-9:
+        return None
+    candidates += _joined_pairs(query, listed, mode, options)
+    candidates.sort(key=lambda p: (p[0], p[1]), reverse=True)
+    for sim, _weight_sum, qi, cj, how in candidates:
         if used_q.intersection(qi) or used_c.intersection(cj):
             continue
         used_q.update(qi)

@@ -20,12 +20,13 @@ from ..errors import QueryError
 from ..match.features import (
     FEATURES,
     IDENTIFIER_FLOOR,
+    MOST_GAINED,
     identifier_match,
     normalize_identifier,
     schema_compatible,
 )
 from ..match.index import IndexedName, NameIndex
-from ..match.names import NameScore, compare_name_forms
+from ..match.names import NameScore, compare_name_forms_above
 from ..model import Entity, NameKind
 from ..settings import DEFAULT_LIMIT, DEFAULT_THRESHOLD
 from ..store import Store
@@ -230,10 +231,20 @@ class Screener:
     ) -> Hit | None:
         """The entity as a hit, when its best name and the other evidence reach `threshold`."""
         entity = index.entities[position]
+        evidence = {"birth_date": query.birth_date, "country": query.country}
+        evidence["gender"] = query.gender
+        # Names that cannot reach the threshold even with every feature's gain are skipped
+        # unscored: the best name is the same whenever the entity can be a hit.
+        floor = threshold - sum(MOST_GAINED[label] for label, value in evidence.items() if value)
+        if query.id_number:
+            floor = 0.0  # an identical identifier floors the score whatever the name
         best: tuple[float, NameScore, str, NameKind] | None = None
         for name in names:
-            detail = compare_name_forms(form, name.form)
-            if name.kind is NameKind.WEAK and detail.score < WEAK_ALIAS_MIN:
+            weak = name.kind is NameKind.WEAK
+            detail = compare_name_forms_above(
+                form, name.form, max(floor, WEAK_ALIAS_MIN) if weak else floor
+            )
+            if detail is None or (weak and detail.score < WEAK_ALIAS_MIN):
                 continue
             if best is None or detail.score > best[0]:
                 best = (detail.score, detail, name.form.original, name.kind)
@@ -243,8 +254,6 @@ class Screener:
         features: dict[str, float] = {"name": round(name_score, 4)}
         notes: list[str] = []
         score = name_score
-        evidence = {"birth_date": query.birth_date, "country": query.country}
-        evidence["gender"] = query.gender
         for label, feature in FEATURES:
             delta, note = feature(evidence[label], entity)
             if note is not None:

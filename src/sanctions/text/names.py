@@ -342,20 +342,27 @@ MAX_TOKENS_FOR_JOINS = 8
 MAX_TOKENS_FOR_ANY_ORDER_JOINS = 4
 
 
+@lru_cache(maxsize=64)
+def join_groups(count: int) -> tuple[tuple[int, ...], ...]:
+    """The token positions `token_joins` runs together in a name of `count` tokens."""
+    if count > MAX_TOKENS_FOR_JOINS:
+        return ()
+    groups: list[tuple[int, ...]] = []
+    for size in (2, 3):
+        groups.extend(tuple(range(i, i + size)) for i in range(count - size + 1))
+    if count <= MAX_TOKENS_FOR_ANY_ORDER_JOINS:
+        pairs = [(i, j) for i in range(count) for j in range(count)]
+        groups.extend((i, j) for i, j in pairs if j != i and j != i + 1)
+    return tuple(groups)
+
+
 @lru_cache(maxsize=200_000)
 def token_joins(tokens: tuple[Token, ...]) -> tuple[tuple[tuple[int, ...], Token], ...]:
     """Two or three adjacent tokens written as one ("abdul rahman" -> "abdulrahman"), with the
     positions they cover, and in names of up to four tokens any two in either order (a
     surname written first is run into the given name: "Lioneldumont" for "DUMONT, Lionel");
     none for long names. Computed on first comparison, then cached."""
-    if len(tokens) > MAX_TOKENS_FOR_JOINS:
-        return ()
-    groups: list[tuple[int, ...]] = []
-    for size in (2, 3):
-        groups.extend(tuple(range(i, i + size)) for i in range(len(tokens) - size + 1))
-    if len(tokens) <= MAX_TOKENS_FOR_ANY_ORDER_JOINS:
-        pairs = [(i, j) for i in range(len(tokens)) for j in range(len(tokens))]
-        groups.extend((i, j) for i, j in pairs if j != i and j != i + 1)
     return tuple(
-        (group, make_token("".join(tokens[k].text for k in group), False)) for group in groups
+        (group, make_token("".join(tokens[k].text for k in group), False))
+        for group in join_groups(len(tokens))
     )
