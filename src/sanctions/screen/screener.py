@@ -230,7 +230,6 @@ class Screener:
         threshold: float,
     ) -> Hit | None:
         """The entity as a hit, when its best name and the other evidence reach `threshold`."""
-        entity = index.entities[position]
         evidence = {"birth_date": query.birth_date, "country": query.country}
         evidence["gender"] = query.gender
         # Names that cannot reach the threshold even with every feature's gain are skipped
@@ -251,6 +250,7 @@ class Screener:
         if best is None:
             return None
         name_score, detail, matched, kind = best
+        entity = index.entities[position]  # decoded only for entities with a scored name
         features: dict[str, float] = {"name": round(name_score, 4)}
         notes: list[str] = []
         score = name_score
