@@ -38,11 +38,12 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
 from _common import SCREENING_LISTS, machine
+from sanctions.errors import QueryError
 from sanctions.evaluate import Case, Outcome, Summary, generate_cases, screen_cases, summarize
 from sanctions.evaluate.metrics import MAX_CLEAN_ALERTS
 from sanctions.match.features import schema_compatible
 from sanctions.model import Entity, NameKind
-from sanctions.screen import DEFAULT_THRESHOLD, Screener
+from sanctions.screen import DEFAULT_THRESHOLD, Query, Screener
 from sanctions.store import Store
 
 SWEEP = tuple(round(0.50 + 0.01 * i, 2) for i in range(50))  # 0.50 .. 0.99
@@ -221,6 +222,23 @@ def markdown(columns: list[tuple[str, Summary]]) -> list[str]:
     return lines
 
 
+def retrieval(screener: Screener, cases: Sequence[Case]) -> dict[str, float]:
+    """Per variant category (and "all"), the share of variants whose listed entity is among
+    the candidates retrieval hands our scorer: retrieval measured on its own."""
+    found: dict[str, list[bool]] = {}
+    for case in cases:
+        if case.expected is None:
+            continue
+        query = Query(case.name, schema=case.schema)
+        try:
+            hit = case.expected in screener.candidate_ids(query)
+        except QueryError:
+            hit = False
+        found.setdefault(case.category, []).append(hit)
+        found.setdefault("all", []).append(hit)
+    return {category: sum(hits) / len(hits) for category, hits in sorted(found.items())}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sample", type=int, default=100, help="variants per category")
@@ -258,6 +276,7 @@ def main() -> None:
         start = time.perf_counter()
         ours = screen_cases(screener, cases, workers=args.workers)
         timings["ours"] = time.perf_counter() - start
+        found = retrieval(screener, cases)
 
         listed = Listed.build(list(screener.index.entities))
         print(f"Jaro-Winkler over {len(listed.names):,} names", file=sys.stderr, flush=True)
@@ -293,6 +312,11 @@ def main() -> None:
             f"candidates: entities of the top {args.prefilter} names by rapidfuzz WRatio; "
             f"the expected entity was among them for {lv2.candidates_with_expected:,} of "
             f"{lv2.listed_cases:,} variants; {lv2.comparisons:,} logic-v2 comparisons"
+        ),
+        "retrieval": (
+            f"expected entity among our candidates for {found['all']:.1%} of variants ("
+            + ", ".join(f"{c} {share:.1%}" for c, share in found.items() if c != "all")
+            + ")"
         ),
         "seconds": {k: round(v, 1) for k, v in timings.items()},
     }

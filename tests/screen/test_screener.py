@@ -209,3 +209,11 @@ def test_screen_entity_uses_every_strong_name_and_never_hits_itself(screener: Sc
     assert hits[0].explanation["features"]["birth_date"] > 0  # the customer's evidence counts
     listed = screener.index.entities[0]
     assert all(h.entity_id != listed.id for h in screener.screen_entity(listed))
+
+
+def test_candidate_ids_are_retrieval_alone_and_keep_the_schema_rule(screener: Screener) -> None:
+    assert set(screener.candidate_ids(Query("Artavil"))) == {"test:2", "test:5"}
+    assert screener.candidate_ids(Query("Artavil", schema="Person")) == ["test:5"]
+    # retrieval hands over a weak candidate that scoring then rejects
+    assert "test:1" in screener.candidate_ids(Query("Dan Gartner"))
+    assert "test:1" not in ids(screener.screen(Query("Dan Gartner")))

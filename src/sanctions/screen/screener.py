@@ -138,10 +138,7 @@ class Screener:
         index = snapshot.index
         check_options(threshold, limit)
         query, form = prepare_query(query)
-        chosen = check_lists(lists)
-        if self.sources is not None:  # a screener limited to some lists never leaves them
-            chosen = tuple(sorted(set(chosen or self.sources) & self.sources))
-        allowed = snapshot.mask(query.schema, tuple(sorted(chosen)) if chosen is not None else None)
+        allowed = self._allowed(snapshot, query, lists)
         hits = []
         for position, names in index.candidates([form], CANDIDATES, allowed).items():
             hit = self._score_entity(index, position, names, query, form, threshold)
@@ -153,6 +150,24 @@ class Screener:
             )
         hits.sort(key=lambda h: (-h.score, h.entity_id))
         return hits[:limit]
+
+    def candidate_ids(self, query: Query, *, lists: Iterable[str] | None = None) -> list[str]:
+        """The entities candidate retrieval hands the scorer for `query`, best ranked first,
+        before any scoring or threshold: retrieval measured on its own."""
+        snapshot = self._snapshot
+        query, form = prepare_query(query)
+        allowed = self._allowed(snapshot, query, lists)
+        found = snapshot.index.candidates([form], CANDIDATES, allowed)
+        return [snapshot.index.entity_id(position) for position in found]
+
+    def _allowed(
+        self, snapshot: Snapshot, query: Query, lists: Iterable[str] | None
+    ) -> Mask | None:
+        """The entities a query may hit: its schema's, on the chosen lists."""
+        chosen = check_lists(lists)
+        if self.sources is not None:  # a screener limited to some lists never leaves them
+            chosen = tuple(sorted(set(chosen or self.sources) & self.sources))
+        return snapshot.mask(query.schema, tuple(sorted(chosen)) if chosen is not None else None)
 
     def screen_names(
         self,
