@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..errors import SanctionsError, exit_code_of
+from ..errors import SanctionsError, UsageError, exit_code_of
 from ..settings import store_path
 from ..store import Store
 
@@ -42,6 +42,16 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 def db_path(db: Path | None) -> Path:
     return store_path(db)
+
+
+def parse_lists(lists: str | None) -> list[str] | None:
+    """`--lists a,b`: source names, or None when the option was not given."""
+    if lists is None:
+        return None
+    names = [part.strip() for part in lists.split(",") if part.strip()]
+    if not names:
+        raise UsageError("--lists: give source names separated by commas, e.g. ofac-sdn,un-sc")
+    return names
 
 
 @contextmanager

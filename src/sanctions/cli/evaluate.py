@@ -16,9 +16,9 @@ from rich.text import Text
 
 from ..errors import UsageError
 from ..screen import DEFAULT_THRESHOLD, check_lists
-from .common import DbOption, JsonOption, err, handles_errors, out, print_json
+from .common import DbOption, JsonOption, err, handles_errors, out, parse_lists, print_json
 from .files import ThresholdOption, check_output, progress_bar, summary_grid
-from .screening import _parse_lists, load_screener
+from .screening import load_screener
 
 if TYPE_CHECKING:
     from ..evaluate import Evaluation, Rate
@@ -60,7 +60,7 @@ def evaluate(
     from ..evaluate import evaluate as run_generated
     from ..evaluate import evaluate_labelled
 
-    sources = _parse_lists(lists)
+    sources = parse_lists(lists)
     check_lists(sources)
     if workers == 0:
         raise UsageError("--workers: use 1 or more, or -1 for every core")

@@ -26,7 +26,17 @@ from ..screen import (
     compare_pair,
     prepare_query,
 )
-from .common import DbOption, JsonOption, db_path, err, handles_errors, open_store, out, print_json
+from .common import (
+    DbOption,
+    JsonOption,
+    db_path,
+    err,
+    handles_errors,
+    open_store,
+    out,
+    parse_lists,
+    print_json,
+)
 from .files import (
     OutputOption,
     ThresholdOption,
@@ -80,7 +90,7 @@ def screen(
     as_json: JsonOption = False,
 ) -> None:
     """Screen NAME against the loaded lists, or a whole file with --batch. Exit 1 on hits."""
-    sources = _parse_lists(lists)
+    sources = parse_lists(lists)
     fields: dict[str, object] = {"--schema": schema, "--birth-date": birth_date}
     fields["--country"] = country
     fields |= {"--id": id_number, "--gender": gender, "--explain": explain or None}
@@ -104,15 +114,6 @@ def screen(
 def _only_with(what: str, given: dict[str, Any]) -> None:
     if used := [option for option, value in given.items() if value is not None]:
         raise UsageError(f"{', '.join(used)} only apply with {what}")
-
-
-def _parse_lists(lists: str | None) -> list[str] | None:
-    if lists is None:
-        return None
-    names = [part.strip() for part in lists.split(",") if part.strip()]
-    if not names:
-        raise UsageError("--lists: give source names separated by commas, e.g. ofac-sdn,un-sc")
-    return names
 
 
 def _screen_name(
