@@ -55,10 +55,12 @@ class IndexedName:
     kind: NameKind
 
 
-@lru_cache(maxsize=500_000)
-def key_hash(key: str) -> int:
+def stable_hash(key: str) -> int:
     """A stable 64-bit hash of a retrieval key (Python's own hash changes per process)."""
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+
+
+key_hash = lru_cache(maxsize=500_000)(stable_hash)  # queries repeat keys; builds do not
 
 
 # -- strings in one buffer --------------------------------------------------------------------
@@ -127,11 +129,10 @@ class _Builder:
         self.name_rows: list[str] = []
         self.name_entity = array("i")
         self.name_kind = array("B")
-        self.key_ids: dict[str, int] = {}
-        self.posting_key = array("i")
+        # Keys are kept only as their 64-bit hashes: no dict of millions of key strings.
+        self.posting_hash = array("Q")
         self.posting_name = array("i")
-        self.ident_ids: dict[str, int] = {}
-        self.ident_key = array("i")
+        self.ident_hash = array("Q")
         self.ident_entity = array("i")
 
     def add(self, entity: Entity) -> None:
@@ -142,7 +143,7 @@ class _Builder:
         self.entity_source.append(self.sources.setdefault(entity.source, len(self.sources)))
         for ident in entity.identifiers:
             if number := normalize_identifier(ident.value):
-                self.ident_key.append(self.ident_ids.setdefault(number, len(self.ident_ids)))
+                self.ident_hash.append(key_hash(number))
                 self.ident_entity.append(position)
         for name in entity.names:
             form = analyze_name(name.value, entity.schema)
@@ -152,9 +153,9 @@ class _Builder:
             self.name_rows.append(encode_form(form))
             self.name_entity.append(position)
             self.name_kind.append(NAME_KINDS.index(name.kind))
-            for key in set().union(*posting_keys(form)):
-                self.posting_key.append(self.key_ids.setdefault(key, len(self.key_ids)))
-                self.posting_name.append(name_id)
+            keys = set().union(*posting_keys(form))
+            self.posting_hash.extend(map(stable_hash, keys))
+            self.posting_name.extend([name_id] * len(keys))
         self.name_start.append(len(self.name_rows))
 
     def arrays(self) -> tuple[dict[str, Array], dict[str, Any]]:
@@ -168,19 +169,20 @@ class _Builder:
         out["name_entity"] = np.asarray(self.name_entity, dtype=np.int32)
         out["name_kind"] = np.asarray(self.name_kind, dtype=np.uint8)
         out["key_hash"], out["key_start"], out["postings"] = _csr(
-            self.key_ids, self.posting_key, self.posting_name
+            self.posting_hash, self.posting_name
         )
         out["ident_hash"], out["ident_start"], out["ident_entities"] = _csr(
-            self.ident_ids, self.ident_key, self.ident_entity
+            self.ident_hash, self.ident_entity
         )
         meta = {"schemas": list(self.schemas), "sources": list(self.sources)}
         return out, meta
 
 
-def _csr(keys: dict[str, int], key_of: array[int], value_of: array[int]) -> tuple[Array, ...]:
+def _csr(hash_of: array[int], value_of: array[int]) -> tuple[Array, ...]:
     """Postings grouped by key hash: sorted unique hashes, start offsets, values."""
-    hashes = np.fromiter((key_hash(k) for k in keys), dtype=np.uint64, count=len(keys))
-    posting_hash = hashes[np.asarray(key_of, dtype=np.int64)] if len(key_of) else hashes[:0]
+    posting_hash = (
+        np.frombuffer(hash_of, dtype=np.uint64) if len(hash_of) else np.zeros(0, np.uint64)
+    )
     order = np.argsort(posting_hash, kind="stable")  # values stay ascending within a key
     sorted_hash = posting_hash[order]
     unique, starts = np.unique(sorted_hash, return_index=True)
