@@ -28,6 +28,8 @@ def score(query: str, listed: str, schema: str | None = "Person") -> float:
         ("LIMITED LIABILITY COMPANYFORUM", "LIMITED LIABILITY COMPANY FORUM", "Company"),
         ("OCEAN ESTATE GESELLSCHAFT MIT BESCHRÄNKTER HAFTUNG", "OCEAN ESTATE GMBH", "Company"),
         ("Sergey Viktorovich Lavrov", "Sergey Lavrov", "Person"),  # a middle name the list lacks
+        ("PAEKMA SHIPPING COMPANY", "PAEKMA SHIPPING CO", "Company"),  # generic vs legal form
+        ("FOURTEEN STAR SHIPPING", "FOURTEEN STAR SHIPPING MANAGEMENT", "Company"),
     ],
 )
 def test_variants_reach_the_threshold(query: str, listed: str, schema: str) -> None:
@@ -46,6 +48,9 @@ def test_variants_reach_the_threshold(query: str, listed: str, schema: str) -> N
         ("איטה שחר", "TAYSIR, Hajji", "Person"),  # an abjad join through a loose skeleton
         ("Seven Seas", "7TH SEAS", "Company"),  # a cardinal is not an ordinal
         ("Thomas A. Lind", "Thomas Lindemann", "Person"),  # less than half a word is no cut
+        ("Shen Technology Co., Ltd.", "SHENG CORE TECHNOLOGY CO LIMITED", "Company"),  # sector
+        ("FIDES SHIP OVADIA LLC", "FIDES SHIP MANAGEMENT LLC", "Company"),  # name for generic
+        ("Benjamin Sosa", "TORRES SOSA, Benjamin", "Person"),  # the paternal surname missing
     ],
 )
 def test_false_alerts_stay_below_the_threshold(query: str, listed: str, schema: str) -> None:

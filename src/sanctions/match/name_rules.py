@@ -29,7 +29,7 @@ MIDDLE_NAME_SHARE = 0.5
 # scaled by FAMILY_MISSING, one that misses the first of several family names (the Spanish
 # paternal surname) by FIRST_FAMILY_MISSING. "Waheed Mahmoud" is not "SBEITY, Waheed Mahmoud".
 FAMILY_MISSING = 0.8
-FIRST_FAMILY_MISSING = 0.85
+FIRST_FAMILY_MISSING = 0.8
 # ... and by FUZZY_FAMILY when the family name is matched only by spelling similarity (below
 # FAMILY_SURE): "Lola Hernandez" is not "LOZA HERNANDEZ, Miguel" on that evidence alone.
 FUZZY_FAMILY = 0.9

@@ -258,10 +258,25 @@ def _weight(tokens: tuple[Token, ...], indexes: tuple[int, ...]) -> float:
     return sum(tokens[i].weight for i in indexes)
 
 
-def _unmatched_names(tokens: tuple[Token, ...], used: set[int]) -> float:
-    """Weight of the name, number and legal-form tokens left without a partner."""
-    kinds = (TokenKind.NAME, TokenKind.NUMBER, TokenKind.LEGAL_FORM)
-    return sum(t.weight for i, t in enumerate(tokens) if i not in used and t.kind in kinds)
+_CONFLICTING = (TokenKind.NAME, TokenKind.NUMBER, TokenKind.LEGAL_FORM)
+
+
+def _conflict(
+    q: tuple[Token, ...], c: tuple[Token, ...], used_q: set[int], used_c: set[int]
+) -> tuple[float, float]:
+    """Weight of the tokens each side leaves without a partner that the other side's
+    leftovers contradict: names, numbers and legal forms, and generic words ("MANAGEMENT")
+    when a name stands in their place on the other side ("FIDES SHIP OVADIA" is not "FIDES
+    SHIP MANAGEMENT"); a generic word against a legal form ("COMPANY" / "CO") is no conflict."""
+    left_q = [t for i, t in enumerate(q) if i not in used_q]
+    left_c = [t for j, t in enumerate(c) if j not in used_c]
+    sides = []
+    for left, other in ((left_q, left_c), (left_c, left_q)):
+        kinds = _CONFLICTING
+        if any(t.kind is TokenKind.NAME for t in other):
+            kinds = (*_CONFLICTING, TokenKind.GENERIC)
+        sides.append(sum(t.weight for t in left if t.kind in kinds))
+    return sides[0], sides[1]
 
 
 Candidate = tuple[float, float, tuple[int, ...], tuple[int, ...], str]
@@ -491,7 +506,8 @@ def compare_name_forms_above(query: NameForm, listed: NameForm, floor: float) ->
     total_q = _weight(q, tuple(range(len(q))))
     total_c = sum(listed_weights)
     score = QUERY_SHARE * covered_q / total_q + (1 - QUERY_SHARE) * covered_c / total_c
-    conflict = min(_unmatched_names(q, used_q) / total_q, _unmatched_names(c, used_c) / total_c)
+    unmatched_q, unmatched_c = _conflict(q, c, used_q, used_c)
+    conflict = min(unmatched_q / total_q, unmatched_c / total_c)
     if conflict:
         score *= 1 - CONFLICT_PENALTY * conflict
         notes.append(f"conflicting tokens on both sides (-{CONFLICT_PENALTY * conflict:.0%})")
