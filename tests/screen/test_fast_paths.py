@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from sanctions.match import joins
 from sanctions.match import names as scorer
 from sanctions.match.names import compare_name_forms, compare_name_forms_above
 from sanctions.screen import DEFAULT_THRESHOLD, Query, Screener, prepare_query
@@ -76,7 +77,7 @@ def test_memoized_token_similarities_change_no_score(
     cold = []
     for query_form, listed_form in pairs:
         scorer._SIMILARITY_CACHE.clear()
-        scorer._join_table.cache_clear()
+        joins._join_table.cache_clear()
         cold.append(compare_name_forms(query_form, listed_form).to_json())  # type: ignore[arg-type]
     assert cold == warm
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from ..text.names import NameForm, Token, TokenKind, join_groups, make_token, syllables
-from ..text.phonetic import skeleton
+from ..text.names import NameForm, Token, TokenKind, syllables
+from .joins import JoinOption, join_options
 from .keys import number_value
 from .name_rules import (
     EXTRA_QUERY_PENALTY,
@@ -65,10 +64,6 @@ ROMANIZATION_SCORE = 0.85
 ABJAD_SKELETON_SCORE = LATIN_SKELETON_SCORE
 ABJAD_SHORT_SKELETON_SCORE = 0.7
 ABJAD_NEAR_FACTOR = 0.8
-# Least similarity of a joined pair: names run together must read alike; Chinese or Korean
-# syllables run together must agree (almost) exactly; abjad joins need a full skeleton match.
-JOINED_MIN = 0.8
-STRICT_JOINED_MIN = 0.95
 
 LATIN, ABJAD, SYLLABIC = "latin", "abjad", "syllabic"
 # Latin, with a query of two words at most: syllable substitutions are not typos there.
@@ -272,7 +267,7 @@ def _conflict(
     left_c = [t for j, t in enumerate(c) if j not in used_c]
     sides = []
     for left, other in ((left_q, left_c), (left_c, left_q)):
-        kinds = _CONFLICTING
+        kinds: tuple[TokenKind, ...] = _CONFLICTING
         if any(t.kind is TokenKind.NAME for t in other):
             kinds = (*_CONFLICTING, TokenKind.GENERIC)
         sides.append(sum(t.weight for t in left if t.kind in kinds))
@@ -280,7 +275,6 @@ def _conflict(
 
 
 Candidate = tuple[float, float, tuple[int, ...], tuple[int, ...], str]
-JoinOption = tuple[tuple[int, ...], tuple[int, ...], Token, Token, float]
 
 
 def _single_pairs(
@@ -307,72 +301,6 @@ def _single_pairs(
                 best_q[i] = max(best_q[i], sim)
                 best_c[j] = max(best_c[j], sim)
     return out, best_q, best_c
-
-
-JoinRow = tuple[tuple[int, ...], str, str, str, int, int, bool]
-
-
-@lru_cache(maxsize=200_000)
-def _join_table(tokens: tuple[Token, ...]) -> tuple[JoinRow, ...]:
-    """A name's joined tokens (`token_joins`' groups) with what the cheap checks need: the
-    joined text, its first letter and first skeleton letter, its length, the length
-    difference allowed, and whether every part is a Chinese or Korean syllable (whose joins
-    must be near-exact). The joined token itself is only made for the joins that pass."""
-    known = syllables()
-    rows = []
-    for group in join_groups(len(tokens)):
-        text = "".join(tokens[k].text for k in group)
-        strict = all(tokens[k].text in known for k in group)
-        # beyond len // 3 + 1 letters of difference no join reaches the 0.8 it needs
-        rows.append(
-            (group, text, text[0], skeleton(text)[:1], len(text), len(text) // 3 + 1, strict)
-        )
-    return tuple(rows)
-
-
-@lru_cache(maxsize=200_000)
-def _first_letters(
-    tokens: tuple[Token, ...],
-) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]], tuple[int, ...]]:
-    """Token positions by first letter and by first skeleton letter, and token lengths."""
-    by_letter: dict[str, list[int]] = {}
-    by_skeleton: dict[str, list[int]] = {}
-    for j, token in enumerate(tokens):
-        by_letter.setdefault(token.text[0], []).append(j)
-        by_skeleton.setdefault(token.skeleton[:1], []).append(j)
-    return (
-        {k: tuple(v) for k, v in by_letter.items()},
-        {k: tuple(v) for k, v in by_skeleton.items()},
-        tuple(len(t.text) for t in tokens),
-    )
-
-
-def _join_options(query: NameForm, listed: NameForm, mode: str) -> list[JoinOption]:
-    """Two or three adjacent tokens written as one on the other side, as (q idx, l idx,
-    joined token, other token, least similarity), when the first letter (or the first
-    skeleton letter) agrees and the lengths are close enough for a join to pass."""
-    q, c = query.tokens, listed.tokens
-    options: list[JoinOption] = []
-    for side, other, flip in ((q, c, False), (c, q, True)):
-        by_letter, by_skeleton, lengths = _first_letters(other)
-        for group, text, letter, first_consonant, length, slack, strict in _join_table(side):
-            same_letter = by_letter.get(letter, ())
-            same_skeleton = by_skeleton.get(first_consonant, ())
-            if not same_letter and not same_skeleton:
-                continue
-            if same_letter and same_skeleton:
-                positions: tuple[int, ...] = tuple(sorted({*same_letter, *same_skeleton}))
-            else:
-                positions = same_letter or same_skeleton
-            if mode == ABJAD:
-                least = ABJAD_SKELETON_SCORE
-            else:
-                least = STRICT_JOINED_MIN if strict else JOINED_MIN
-            for j in positions:
-                if abs(lengths[j] - length) <= slack:
-                    qi, cj = ((j,), group) if flip else (group, (j,))
-                    options.append((qi, cj, make_token(text, False), other[j], least))
-    return options
 
 
 def _joined_pairs(
@@ -487,7 +415,8 @@ def compare_name_forms_above(query: NameForm, listed: NameForm, floor: float) ->
     covered_q = covered_c = 0.0
     candidates, best_q, best_c = _single_pairs(query, listed, mode)
     strong = min(best_q) >= STRONG_TOKEN_SIMILARITY and min(best_c) >= STRONG_TOKEN_SIMILARITY
-    options = [] if strong else _join_options(query, listed, mode)
+    abjad_least = ABJAD_SKELETON_SCORE if mode == ABJAD else None
+    options = [] if strong else join_options(q, c, abjad_least)
     if floor > 0 and _score_bound(query, listed_weights, best_q, best_c, options) < floor - 1e-9:
         return None
     candidates += _joined_pairs(query, listed, mode, options)
