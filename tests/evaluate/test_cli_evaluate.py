@@ -64,3 +64,19 @@ def test_a_bad_labelled_file_exits_2_naming_file_line_and_field(
     message = stderr.strip()
     assert message.startswith("error:") and "\n" not in message
     assert f"{labelled}:3" in message and "field name" in message
+
+
+def test_a_labelled_file_can_be_limited_to_some_lists(eval_db: Path, tmp_path: Path) -> None:
+    labelled = tmp_path / "mine.csv"
+    labelled.write_text(f"name,expected\nDan Gertler,{GERTLER}\nJohn Smith Baker,\n", "utf-8")
+    code, stdout, stderr = run(
+        eval_db, "--labelled", str(labelled), "--lists", "ofac-sdn", "--json"
+    )
+    assert code == 0, stderr
+    data = json.loads(stdout)
+    assert data["lists"] == {"ofac-sdn": 1}
+    assert data["recall"]["value"] == 1.0
+    # Gertler is not on the UN list: naming him as expected there is the file's error
+    code, _, stderr = run(eval_db, "--labelled", str(labelled), "--lists", "un-sc")
+    assert code == 2
+    assert f"{labelled}:2" in stderr and "lists screened" in stderr

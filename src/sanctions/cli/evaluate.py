@@ -64,8 +64,8 @@ def evaluate(
     check_lists(sources)
     if workers == 0:
         raise UsageError("--workers: use 1 or more, or -1 for every core")
-    if labelled is not None and (sources is not None or clean is not None):
-        raise UsageError("--lists and --clean only apply to generated names, not --labelled")
+    if labelled is not None and clean is not None:
+        raise UsageError("--clean only applies to generated names, not --labelled")
     if report is not None:
         check_output(report)
     if labelled is not None and not labelled.is_file():
@@ -78,7 +78,7 @@ def evaluate(
 
         if labelled is not None:
             evaluation = evaluate_labelled(
-                screener, labelled, threshold, progress=progress, workers=workers
+                screener, labelled, threshold, lists=sources, progress=progress, workers=workers
             )
         else:
             evaluation = run_generated(

@@ -69,7 +69,7 @@ def _case(path: Path, line: int, row: dict[str, str], known_ids: Container[str])
     expected = (row.get("expected") or "").strip() or None
     if expected is not None and expected not in known_ids:
         raise ParseError(
-            f"{expected!r} is not an entity of the loaded lists (expected an id such as "
+            f"{expected!r} is not an entity of the lists screened (expected an id such as "
             "ofac-sdn:23252, or empty for a name that should hit nothing)",
             path=path,
             line=line,

@@ -200,19 +200,24 @@ def evaluate_labelled(
     path: Path,
     threshold: float,
     *,
+    lists: Iterable[str] | None = None,
     progress: Progress | None = None,
     workers: int = 1,
     max_clean: float = MAX_CLEAN_ALERTS,
 ) -> Evaluation:
-    """Screen a user's labelled CSV file (see labelled.py) and summarize it."""
-    known = {e.id for e in screener.index.entities}
+    """Screen a user's labelled CSV file (see labelled.py) against `lists` (default: every
+    list the screener screens) and summarize it. An expected entity must be on those lists."""
+    chosen = list(lists) if lists is not None else None
+    known = {e.id for e in listed_entities(screener, chosen)}
     cases = read_labelled(path, known)
     floor = min(FLOOR, threshold)
-    outcomes = screen_cases(screener, cases, floor=floor, workers=workers, progress=progress)
+    outcomes = screen_cases(
+        screener, cases, floor=floor, lists=chosen, workers=workers, progress=progress
+    )
     return Evaluation(
         summary=summarize(outcomes, threshold, max_clean=max_clean),
         outcomes=outcomes,
-        versions=dict(screener.versions),
+        versions=_versions(screener, chosen),
         evaluated_at=_now(),
         source=str(path),
         settings={"floor": floor, "limit": LIMIT, "max_clean_per_1000": max_clean},
