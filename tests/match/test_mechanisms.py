@@ -29,6 +29,8 @@ def score(query: str, listed: str, schema: str | None = "Person") -> float:
         ("OCEAN ESTATE GESELLSCHAFT MIT BESCHRÄNKTER HAFTUNG", "OCEAN ESTATE GMBH", "Company"),
         ("Sergey Viktorovich Lavrov", "Sergey Lavrov", "Person"),  # a middle name the list lacks
         ("PAEKMA SHIPPING COMPANY", "PAEKMA SHIPPING CO", "Company"),  # generic vs legal form
+        ("OCEAN ESTATEGMBH", "OCEAN ESTATE GMBH", "Company"),  # a legal form run in
+        ("OOOVEKTOR", "OOO VEKTOR", "Company"),
         ("Mouammar Kadhafi", "QADHAFI, Muammar", "Person"),  # two loose words, one person
         ("FOURTEEN STAR SHIPPING", "FOURTEEN STAR SHIPPING MANAGEMENT", "Company"),
     ],

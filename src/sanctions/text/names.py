@@ -259,9 +259,26 @@ def _legal_word(word: str) -> str:
 
 
 @lru_cache(maxsize=100_000)
+@cache
+def _run_in_forms() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    table = load_resource("legal_words")
+    by_length = sorted(table["run_in_suffixes"], key=len, reverse=True)  # "ltda" before "ltd"
+    return tuple(by_length), tuple(table["run_in_prefixes"])
+
+
 def _split_legal_word(word: str) -> tuple[str, ...]:
-    """A long legal-form word run into a name word ("companyforum", "hongkonglimited")."""
-    if len(word) < 9 or not word.isalpha():
+    """A legal form run into a name word: spelled out ("companyforum", "hongkonglimited") or
+    abbreviated ("estategmbh", "ooovektor")."""
+    if len(word) < 6 or not word.isalpha():
+        return (word,)
+    suffixes, prefixes = _run_in_forms()
+    for legal in suffixes:
+        if word.endswith(legal) and len(word) - len(legal) >= 3:
+            return (word[: -len(legal)], legal)
+    for legal in prefixes:
+        if word.startswith(legal) and len(word) - len(legal) >= 3:
+            return (legal, word[len(legal) :])
+    if len(word) < 9:
         return (word,)
     for legal in _spelled_out():
         if len(legal) < 7 or len(word) - len(legal) < 3:

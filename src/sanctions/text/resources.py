@@ -47,7 +47,11 @@ TABLES: dict[str, dict[str, Shape]] = {
     "name_variants": {"groups": Shape.GROUPS, "common": Shape.WORDS},
     "numbers": {"units": Shape.NUMBERS, "tens": Shape.NUMBERS, "ordinals": Shape.NUMBERS},
     "org_words": {"legal_forms": Shape.WORDS, "generic": Shape.WORDS},
-    "legal_words": {"spelled_out": Shape.WORDS},
+    "legal_words": {
+        "spelled_out": Shape.WORDS,
+        "run_in_suffixes": Shape.WORDS,
+        "run_in_prefixes": Shape.WORDS,
+    },
     "particles": {"particles": Shape.SPELLINGS},
     "schemata": {"compatible": Shape.SETS},
     "ofac_id_labels": {"plain": Shape.LABELS, "labelled": Shape.LABELS},
