@@ -29,7 +29,7 @@ JoinRow = tuple[tuple[int, ...], str, str, str, int, int, bool]
 
 @lru_cache(maxsize=200_000)
 def _join_table(tokens: tuple[Token, ...]) -> tuple[JoinRow, ...]:
-    """A name's joined tokens (`token_joins`' groups) with what the cheap checks need: the
+    """A name's joined tokens (`join_groups`) with what the cheap checks need: the
     joined text, its first letter and first skeleton letter, its length, the length
     difference allowed, and whether every part is a Chinese or Korean syllable (whose joins
     must be near-exact). The joined token itself is only made for the joins that pass."""

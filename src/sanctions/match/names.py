@@ -318,6 +318,7 @@ def _joined_pairs(
 def _score_bound(
     query: NameForm,
     listed_weights: list[float],
+    totals: tuple[float, float],
     best_q: list[float],
     best_c: list[float],
     options: list[JoinOption],
@@ -330,11 +331,9 @@ def _score_bound(
             best_q[i] = 1.0
         for j in cj:
             best_c[j] = 1.0
-    q = query.tokens
-    total_q = _weight(q, tuple(range(len(q))))
-    covered_q = sum(t.weight * m for t, m in zip(q, best_q, strict=True))
+    covered_q = sum(t.weight * m for t, m in zip(query.tokens, best_q, strict=True))
     covered_c = sum(w * m for w, m in zip(listed_weights, best_c, strict=True))
-    return QUERY_SHARE * covered_q / total_q + (1 - QUERY_SHARE) * covered_c / sum(listed_weights)
+    return QUERY_SHARE * covered_q / totals[0] + (1 - QUERY_SHARE) * covered_c / totals[1]
 
 
 def _acronym(short: NameForm, long: NameForm) -> bool:
@@ -413,12 +412,16 @@ def compare_name_forms_above(query: NameForm, listed: NameForm, floor: float) ->
     chosen: Alignment = []
     notes: list[str] = []
     covered_q = covered_c = 0.0
+    total_q = _weight(q, tuple(range(len(q))))
+    total_c = sum(listed_weights)
     candidates, best_q, best_c = _single_pairs(query, listed, mode)
     strong = min(best_q) >= STRONG_TOKEN_SIMILARITY and min(best_c) >= STRONG_TOKEN_SIMILARITY
     abjad_least = ABJAD_SKELETON_SCORE if mode == ABJAD else None
     options = [] if strong else join_options(q, c, abjad_least)
-    if floor > 0 and _score_bound(query, listed_weights, best_q, best_c, options) < floor - 1e-9:
-        return None
+    if floor > 0:
+        bound = _score_bound(query, listed_weights, (total_q, total_c), best_q, best_c, options)
+        if bound < floor - 1e-9:
+            return None
     candidates += _joined_pairs(query, listed, mode, options)
     candidates.sort(key=lambda p: (p[0], p[1]), reverse=True)
     for sim, _weight_sum, qi, cj, how in candidates:
@@ -432,8 +435,6 @@ def compare_name_forms_above(query: NameForm, listed: NameForm, floor: float) ->
         pairs.append(
             TokenPair(" ".join(q[i].text for i in qi), " ".join(c[j].text for j in cj), sim, how)
         )
-    total_q = _weight(q, tuple(range(len(q))))
-    total_c = sum(listed_weights)
     score = QUERY_SHARE * covered_q / total_q + (1 - QUERY_SHARE) * covered_c / total_c
     unmatched_q, unmatched_c = _conflict(q, c, used_q, used_c)
     conflict = min(unmatched_q / total_q, unmatched_c / total_c)

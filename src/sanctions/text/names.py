@@ -361,7 +361,10 @@ MAX_TOKENS_FOR_ANY_ORDER_JOINS = 4
 
 @lru_cache(maxsize=64)
 def join_groups(count: int) -> tuple[tuple[int, ...], ...]:
-    """The token positions `token_joins` runs together in a name of `count` tokens."""
+    """The token positions run together as one word in a name of `count` tokens: two or
+    three adjacent ones ("abdul rahman" -> "abdulrahman"), and in names of up to four tokens
+    any two in either order (a surname run into the given name: "Lioneldumont" for "DUMONT,
+    Lionel"); none for long names (see `match/joins.py`)."""
     if count > MAX_TOKENS_FOR_JOINS:
         return ()
     groups: list[tuple[int, ...]] = []
@@ -371,15 +374,3 @@ def join_groups(count: int) -> tuple[tuple[int, ...], ...]:
         pairs = [(i, j) for i in range(count) for j in range(count)]
         groups.extend((i, j) for i, j in pairs if j != i and j != i + 1)
     return tuple(groups)
-
-
-@lru_cache(maxsize=200_000)
-def token_joins(tokens: tuple[Token, ...]) -> tuple[tuple[tuple[int, ...], Token], ...]:
-    """Two or three adjacent tokens written as one ("abdul rahman" -> "abdulrahman"), with the
-    positions they cover, and in names of up to four tokens any two in either order (a
-    surname written first is run into the given name: "Lioneldumont" for "DUMONT, Lionel");
-    none for long names. Computed on first comparison, then cached."""
-    return tuple(
-        (group, make_token("".join(tokens[k].text for k in group), False))
-        for group in join_groups(len(tokens))
-    )
