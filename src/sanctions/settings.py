@@ -36,6 +36,14 @@ MAX_QUERIES = 1000  # queries in one API request
 # -- monitoring ------------------------------------------------------------------------------
 DECISIONS = ("false_positive", "true_match", "escalate")
 
+# The web UI's sign-in (sanctions.auth): passwords, sessions, slowing repeated failures.
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024  # scrypt hashes anything, but a megabyte "password" is an attack
+SESSION_IDLE_SECONDS = 30 * 60  # signed out after this long without a request
+SESSION_MAX_SECONDS = 12 * 3600  # and after this long in any case (one working day)
+LOGIN_FREE_FAILURES = 3  # failed sign-ins per account or address before each waits
+LOGIN_MAX_WAIT_SECONDS = 300  # the wait doubles per failure up to this
+
 
 @dataclass(frozen=True)
 class FourEyesPolicy:

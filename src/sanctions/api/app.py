@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from .. import __version__
+from .. import __version__, web
 from ..settings import ApiSettings
 from ..store import Store
 from .errors import BodyLimit, install_error_handlers
@@ -72,6 +72,7 @@ def create_app_from_settings(settings: ApiSettings) -> FastAPI:
     install_error_handlers(app)
     for module in (health, metrics, screen, lists, yente, batches, monitoring, alerts):
         app.include_router(module.router)
+    web.install(app)  # the analysts' UI under /ui/, on the same state and store
     # Outermost first: metrics see every response, including 413s from the body limit.
     app.add_middleware(
         BodyLimit, limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes

@@ -75,19 +75,63 @@ def audit_export(
 def users_create(
     name: Annotated[str, typer.Argument(help="The user's name.")],
     role: Annotated[str, typer.Option("--role", help="viewer, analyst, approver or admin.")],
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin",
+            help="Read a web UI password from standard input (first line); without it the "
+            "user has API keys only until `users passwd`.",
+        ),
+    ] = False,
     actor: Annotated[str, typer.Option("--user", help="Who creates it (audit).")] = "cli",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Create a user; give it API keys with `sanctions keys create NAME --user USER`."""
-    from ..auth import create_user
+    from ..auth import check_password, create_user, set_password
 
+    password = check_password(_read_password()) if password_stdin else None
     with open_store(db) as store:
         user = create_user(store, name, role, actor=actor)
+        if password is not None:
+            user = set_password(store, name, password, actor=actor)
     if as_json:
         print_json(user.to_json())
     else:
         out.print(f"user {user.name!r} created with role {user.role}", highlight=False)
+
+
+def _read_password() -> str:
+    """The first line of standard input, without its line end (never echoed or logged)."""
+    line = sys.stdin.readline()
+    return line.removesuffix("\n").removesuffix("\r")
+
+
+@users_app.command("passwd")
+@handles_errors
+def users_passwd(
+    name: Annotated[str, typer.Argument(help="The user's name.")],
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the new password from standard input."),
+    ] = False,
+    actor: Annotated[str, typer.Option("--user", help="Who sets it (audit).")] = "cli",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Set a user's web UI password; the user's open sessions end."""
+    from ..auth import set_password
+    from ..errors import UsageError
+
+    if not password_stdin:
+        raise UsageError("give the password on standard input with --password-stdin")
+    password = _read_password()
+    with open_store(db) as store:
+        user = set_password(store, name, password, actor=actor)
+    if as_json:
+        print_json(user.to_json())
+    else:
+        out.print(f"password of {user.name!r} set", highlight=False)
 
 
 @users_app.command("list")

@@ -239,6 +239,25 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (source, since)
     ) WITHOUT ROWID;
     """,
+    # 5: the web UI: users' passwords (scrypt), server-side sessions, failed sign-ins
+    """
+    ALTER TABLE users ADD COLUMN password TEXT;
+    ALTER TABLE users ADD COLUMN password_changed_at TEXT;
+    CREATE TABLE web_sessions (
+        id_hash TEXT PRIMARY KEY,
+        user TEXT NOT NULL REFERENCES users(name),
+        csrf TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        seen_at REAL NOT NULL,
+        address TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX web_sessions_user ON web_sessions (user);
+    CREATE TABLE login_failures (
+        subject TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        last_at REAL NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 
 _TABLE = "schema_migrations"
