@@ -302,7 +302,8 @@ def _wait_for(db: Any, subjects: list[str], now: float) -> float:
         count, last = record
         if count < settings.LOGIN_FREE_FAILURES:
             continue
-        delay = min(2.0 ** (count - settings.LOGIN_FREE_FAILURES), settings.LOGIN_MAX_WAIT_SECONDS)
+        extra = count - settings.LOGIN_FREE_FAILURES
+        delay = min(settings.LOGIN_FIRST_WAIT_SECONDS * 2.0**extra, settings.LOGIN_MAX_WAIT_SECONDS)
         wait = max(wait, last + delay - now)
     return wait
 

@@ -42,7 +42,8 @@ MAX_PASSWORD_LENGTH = 1024  # scrypt hashes anything, but a megabyte "password" 
 SESSION_IDLE_SECONDS = 30 * 60  # signed out after this long without a request
 SESSION_MAX_SECONDS = 12 * 3600  # and after this long in any case (one working day)
 LOGIN_FREE_FAILURES = 3  # failed sign-ins per account or address before each waits
-LOGIN_MAX_WAIT_SECONDS = 300  # the wait doubles per failure up to this
+LOGIN_FIRST_WAIT_SECONDS = 5  # then each sign-in waits this long, doubling per failure
+LOGIN_MAX_WAIT_SECONDS = 300  # up to this
 
 
 @dataclass(frozen=True)

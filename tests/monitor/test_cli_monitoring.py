@@ -162,6 +162,50 @@ def test_bad_customer_files_exit_2_listing_every_problem(db: Path, tmp_path: Pat
     assert code == 2 and "bad.csv:2" in stderr and "bad.csv:3: schema" in stderr
 
 
+def test_users_passwords_from_stdin(db: Path) -> None:
+    from sanctions.auth import password_matches
+    from sanctions.store.users import password_of
+
+    code, _, stderr = run(
+        db, "users", "create", "eve", "--role", "viewer", "--password-stdin", stdin="too short\n"
+    )
+    assert code == 2 and "at least 12 characters" in stderr
+    assert [u["name"] for u in run_json(db, "users", "list")] == []  # type: ignore[union-attr]
+    code, stdout, stderr = run(
+        db,
+        "users",
+        "create",
+        "eve",
+        "--role",
+        "viewer",
+        "--password-stdin",
+        "--json",
+        stdin="a fine long secret\n",
+    )
+    assert code == 0, stderr
+    assert json.loads(stdout)["has_password"] is True and "a fine long secret" not in stdout
+    code, _, stderr = run(db, "users", "passwd", "eve", stdin="another fine secret\n")
+    assert code == 2 and "--password-stdin" in stderr
+    code, stdout, _ = run(
+        db, "users", "passwd", "eve", "--password-stdin", stdin="another fine secret\r\n"
+    )
+    assert code == 0 and "another fine secret" not in stdout
+    code, _, stderr = run(
+        db, "users", "passwd", "nobody", "--password-stdin", stdin="another fine secret\n"
+    )
+    assert code == 2 and "no user named 'nobody'" in stderr
+    from sanctions.store import Store, audit
+
+    with Store(db) as store:
+        encoded = password_of(store.db, "eve")
+        assert password_matches("another fine secret", encoded)
+        assert not password_matches("a fine long secret", encoded)
+        actions = [e.action for e in audit.entries(store.db) if e.subject == "user:eve"]
+        text = " ".join(json.dumps(e.to_json()) for e in audit.entries(store.db))
+    assert actions == ["user.created", "user.password_set", "user.password_set"]
+    assert "secret" not in text
+
+
 def test_users_and_keys_with_roles(db: Path) -> None:
     created = run_json(db, "users", "create", "ana", "--role", "analyst")
     assert created == {
@@ -169,6 +213,7 @@ def test_users_and_keys_with_roles(db: Path) -> None:
         "role": "analyst",
         "created_at": created["created_at"],  # type: ignore[index]
         "disabled_at": None,
+        "has_password": False,
         "active": True,
     }
     key = run_json(db, "keys", "create", "ana-laptop", "--user", "ana")

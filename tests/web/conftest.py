@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,7 +79,12 @@ def sign_in(client: TestClient, user: str, password: str = PASSWORD) -> TestClie
 
 
 def ui_client(db: Path) -> Iterator[TestClient]:
+    """An app over `db`, once its screening index is loaded."""
     with TestClient(create_app(db, reload_every=0)) as client:
+        deadline = time.monotonic() + 60
+        while client.get("/readyz").status_code != 200:
+            assert time.monotonic() < deadline, "the index did not load in 60 s"
+            time.sleep(0.05)
         yield client
 
 
@@ -89,7 +95,9 @@ def anon(ui_db: Path) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="module")
-def shared_client(tmp_path_factory: pytest.TempPathFactory, ui_base_db: Path) -> Iterator[TestClient]:
+def shared_client(
+    tmp_path_factory: pytest.TempPathFactory, ui_base_db: Path
+) -> Iterator[TestClient]:
     """One app over a module's copy, for read-only tests; sign in with `as_user`."""
     dest = tmp_path_factory.mktemp("ui") / "store.db"
     shutil.copyfile(ui_base_db, dest)

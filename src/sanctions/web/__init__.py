@@ -17,13 +17,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import RedirectResponse, Response
 
+from ..api.errors import ApiError
 from ..errors import SanctionsError
 from .render import page
 from .security import Refused, SecurityHeaders, SignInRequired, sign_in_url
-from .views import home, screening, signin
+from .views import alerts, audit, batches, customers, home, screening, signin
 
 STATIC = Path(__file__).parent / "static"
-VIEWS = (signin, home, screening)
+VIEWS = (signin, home, screening, alerts, customers, audit, batches)
 
 
 def install(app: FastAPI) -> None:
@@ -51,7 +52,7 @@ def install(app: FastAPI) -> None:
                 result = fallback(request, exc)
                 response: Response = await result if inspect.isawaitable(result) else result
                 return response
-            status = getattr(exc, "http_status", 422)
+            status = getattr(exc, "http_status", getattr(exc, "status", 422))
             message = str(exc)
             if isinstance(exc, RequestValidationError):
                 message = "; ".join(
@@ -63,6 +64,7 @@ def install(app: FastAPI) -> None:
 
     _on_ui_page(SanctionsError)
     _on_ui_page(RequestValidationError)
+    _on_ui_page(ApiError)  # e.g. 503 while the index is still loading
 
     @app.exception_handler(Refused)
     async def _refused(request: Request, exc: Refused) -> Response:
@@ -80,7 +82,7 @@ def _is_ui(request: Request) -> bool:
 def ui_error(request: Request, status: int, message: str) -> Response:
     """Our own errors on a UI page: the same message the API gives, on a page."""
     session = getattr(request.state, "web_session", None)
-    heading = "Not found" if status == 404 else "Cannot do that"
+    heading = {404: "Not found", 503: "Not ready yet"}.get(status, "Cannot do that")
     return page(request, "error.html", session, status=status, heading=heading, message=message)
 
 
