@@ -1,7 +1,7 @@
-"""Fixtures of the web UI tests: one real store per session (two versions of the OFAC SDN
-list, the consolidated list and the UN list, four users of the four roles, a few customers
-and the alerts a real monitoring run raised on them), copied by tests that change it, and
-in-process clients signed in through the real form."""
+"""Fixtures of the web UI tests: one real store per session (the OFAC SDN list of 2023 and
+its 2024 snapshot as two versions, the consolidated list and the UN list; four users of the
+four roles; a few customers and the alerts a real monitoring run raised on them), copied by
+tests that change it, and in-process clients signed in through the real form."""
 
 from __future__ import annotations
 
@@ -33,10 +33,22 @@ c-4,Islamic Revolutionary Guard Corps,Organization,,
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
+def _sdn_2024(folder: Path, data_dir: Path) -> Path:
+    """The 2024 SDN snapshot with the 2023 address, alias and remark files: a newer
+    version whose differences are the real changes in sdn.csv."""
+    ofac = data_dir / "ofac"
+    dest = folder / "sdn-2024"
+    dest.mkdir(exist_ok=True)
+    shutil.copyfile(ofac / "snapshots" / "sdn_2024-05-03.csv", dest / "sdn.csv")
+    for name in ("add.csv", "alt.csv", "sdn_comments.csv"):
+        shutil.copyfile(ofac / name, dest / name)
+    return dest
+
+
 def build_ui_store(path: Path, data_dir: Path) -> Path:
     with Store(path) as store:
-        load_paths(store, [data_dir / "ofac" / "snapshots" / "sdn_2024-05-03.csv"])
-        load_paths(store, [data_dir / "ofac"])
+        load_paths(store, [data_dir / "ofac"])  # ofac-sdn v1 (2023) and ofac-cons v1
+        load_paths(store, [_sdn_2024(path.parent, data_dir)])  # ofac-sdn v2
         load_paths(store, [data_dir / "un" / "consolidated.xml"])
         for name, role in USERS.items():
             create_user(store, name, role, actor="tests")
