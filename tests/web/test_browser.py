@@ -34,7 +34,7 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 WAIT = 20.0
 
 if not (CHROMIUM and DRIVER):
-    reason = "headless Chromium and chromedriver are missing (apt-get install chromium chromium-driver)"
+    reason = "no headless Chromium or chromedriver (apt-get install chromium chromium-driver)"
     if os.environ.get("SANCTIONS_REQUIRE_BROWSER") == "1":
         raise RuntimeError(reason)
     pytest.skip(reason, allow_module_level=True)
