@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from uihelpers import as_user, csrf_of, sign_in
 
-from conftest import as_user, csrf_of, sign_in
 from sanctions.store import Store, audit
 from sanctions.store import alerts as alert_rows
 from sanctions.web.views import alerts as alerts_view

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from uihelpers import PASSWORD
 
 from apiserver import ApiServer
-from conftest import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")

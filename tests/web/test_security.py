@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, csrf_of, sign_in, ui_client
 from fastapi.testclient import TestClient
+from uihelpers import PASSWORD, csrf_of, sign_in, ui_client
 
 from sanctions import auth, settings
 from sanctions.auth import SIGN_IN_REFUSED
@@ -165,7 +165,7 @@ def test_next_never_leaves_the_ui(anon: TestClient) -> None:
 
 
 def test_security_headers_on_every_page(shared_client: TestClient) -> None:
-    from conftest import as_user
+    from uihelpers import as_user
 
     as_user(shared_client, "adam")
     for path in ("/ui/login", "/ui/", "/ui/screen?name=Dan+Gertler", "/ui/nope"):
@@ -179,7 +179,7 @@ def test_security_headers_on_every_page(shared_client: TestClient) -> None:
 
 
 def test_pages_have_no_inline_script_or_style(shared_client: TestClient) -> None:
-    from conftest import as_user
+    from uihelpers import as_user
 
     as_user(shared_client, "adam")
     for path in ("/ui/login", "/ui/", "/ui/screen?name=Dan+Gertler"):

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from html import escape
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -120,7 +121,12 @@ class BodyLimit:
     """
 
     def __init__(
-        self, app: ASGIApp, *, limit: int, upload_limit: int, upload_prefix: str = "/v1/batches"
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        upload_limit: int,
+        upload_prefix: tuple[str, ...] = ("/v1/batches", "/ui/batches"),
     ) -> None:
         self.app, self.limit, self.upload_limit = app, limit, upload_limit
         self.upload_prefix = upload_prefix
@@ -158,18 +164,22 @@ class BodyLimit:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge as exc:
             if not started:
-                response = error_response(
-                    413, str(exc.detail), [{"field": "body", "message": str(exc.detail)}]
-                )
-                await response(scope, receive, send)
+                await _too_large(scope, str(exc.detail))(scope, receive, send)
 
     @staticmethod
     async def _reject(
         scope: Scope, receive: Receive, send: Send, size: int, limit: int, what: str
     ) -> None:
         message = _too_large_message(what, size, limit)
-        response = error_response(413, message, [{"field": "body", "message": message}])
-        await response(scope, receive, send)
+        await _too_large(scope, message)(scope, receive, send)
+
+
+def _too_large(scope: Scope, message: str) -> Response:
+    """The 413: a plain page for the web UI's forms, the JSON error shape elsewhere."""
+    if scope["path"].startswith("/ui/"):
+        body = f"<!doctype html><title>Too large</title><h1>Too large</h1><p>{escape(message)}</p>"
+        return HTMLResponse(body + '<p><a href="/ui/batches">Back</a></p>', status_code=413)
+    return error_response(413, message, [{"field": "body", "message": message}])
 
 
 class _TooLarge(HTTPException):

@@ -15,6 +15,7 @@ import re
 import secrets
 import shutil
 import threading
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ from pathlib import Path
 from fastapi import UploadFile
 
 from ..batch import inspect_queries, screen_file
-from ..errors import NotFound, QueryError, SanctionsError
+from ..errors import NotFound, QueryError, SanctionsError, SourceError
 from .deps import check_lists
 from .models import BatchJob
 from .state import ApiState
@@ -33,6 +34,8 @@ _JOB_ID = re.compile(r"^[a-f0-9]{24}$")
 _SUFFIXES = (".csv", ".parquet")
 # Rewrite job.json at most this often (rows), so progress polling costs little I/O.
 _PROGRESS_EVERY = 500
+# Jobs this process remembers for `recent` (the web UI's list).
+_RECENT = 20
 
 
 def _now() -> str:
@@ -46,6 +49,7 @@ class BatchJobs:
         self.state = state
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch")
         self._lock = threading.Lock()
+        self._recent: deque[str] = deque(maxlen=_RECENT)
 
     @property
     def root(self) -> Path:
@@ -88,7 +92,7 @@ class BatchJobs:
             total = inspect_queries(source)  # a bad header is the caller's 422, now
         except SanctionsError as exc:
             shutil.rmtree(folder, ignore_errors=True)
-            raise QueryError(f"{filename}: {_first_line(exc)}", field="file") from None
+            raise QueryError(f"{filename}: {_problem(exc)}", field="file") from None
         job = BatchJob(
             id=job_id,
             status="queued",
@@ -102,7 +106,18 @@ class BatchJobs:
         )
         self._save(folder, job)
         self._pool.submit(self._run, folder, job)
+        self._recent.appendleft(job_id)
         return job
+
+    def recent(self) -> list[BatchJob]:
+        """The jobs this process started most recently, newest first (those still on disk)."""
+        found = []
+        for job_id in list(self._recent):
+            try:
+                found.append(self.get(job_id))
+            except NotFound:
+                continue
+        return found
 
     def _run(self, folder: Path, job: BatchJob) -> None:
         loaded = self.state.current
@@ -133,12 +148,19 @@ class BatchJobs:
             job.status, job.results_url = "done", f"/v1/batches/{job.id}/results"
         except Exception as exc:  # the job fails, the server does not
             log.exception("batch job %s failed", job.id)
-            job.status, job.error = "failed", _first_line(exc)
+            job.status, job.error = "failed", _problem(exc)
         job.finished_at = _now()
         self._save(folder, job)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _problem(exc: BaseException) -> str:
+    """What is wrong with an upload, without the server's path to it."""
+    if isinstance(exc, SourceError):
+        return (f"line {exc.line}: " if exc.line else "") + exc.message
+    return _first_line(exc)
 
 
 def _first_line(exc: BaseException) -> str:

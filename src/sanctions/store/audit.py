@@ -116,6 +116,47 @@ def entries(db: Database, since: str | None = None) -> Iterator[AuditEntry]:
         yield AuditEntry(seq, at, actor, action, subject, json.loads(data), prev, digest)
 
 
+def latest(
+    db: Database,
+    *,
+    limit: int = 100,
+    actor: str | None = None,
+    action_prefix: str | None = None,
+    before: int | None = None,
+    after: int | None = None,
+) -> list[AuditEntry]:
+    """The newest entries first: at most `limit`, only `actor`'s (exact) and those whose
+    action starts with `action_prefix` when given. Pages go by sequence number (the primary
+    key, however long the log): `before` gives the newest entries older than that one,
+    `after` the oldest entries newer than it (still listed newest first)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if actor:
+        clauses.append("actor = ?")
+        params.append(actor)
+    if action_prefix:
+        clauses.append("action >= ? AND action < ?")
+        params += [action_prefix, action_prefix + "\U0010ffff"]
+    if before is not None:
+        clauses.append("seq < ?")
+        params.append(before)
+    if after is not None:
+        clauses.append("seq > ?")
+        params.append(after)
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    oldest_first = after is not None and before is None
+    rows = db.all(
+        f"SELECT {_COLUMNS} FROM audit_log{where} "
+        f"ORDER BY seq {'ASC' if oldest_first else 'DESC'} LIMIT ?",
+        [*params, limit],
+    )
+    found = [
+        AuditEntry(seq, at, who, action, subject, json.loads(data), prev, digest)
+        for seq, at, who, action, subject, data, prev, digest in rows
+    ]
+    return found[::-1] if oldest_first else found
+
+
 def verify(db: Database) -> Verification:
     """Walk the whole chain; the first entry whose hash or link does not hold fails it."""
     expected_prev, expected_seq, count = GENESIS, 1, 0

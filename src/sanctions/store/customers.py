@@ -194,6 +194,34 @@ def listing(
     return [_row(row) for row in rows]
 
 
+# Above every string that starts with a given prefix: `x >= p AND x < p || _TOP` is a prefix
+# match an index on x can answer (LIKE cannot: it folds case).
+_TOP = "\U0010ffff"
+
+
+def search(
+    db: Database,
+    id_prefix: str,
+    name_prefix: str = "",
+    *,
+    include_removed: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[CustomerRow]:
+    """Customers, by id, whose id starts with `id_prefix` (exact case) or one of whose
+    names, as analysed for the reverse index (`customer_names.text`: lowercase, latinized),
+    starts with `name_prefix`. Both are range conditions: the id's on the primary key.
+    Removed customers have no names in the index, so only their id finds them."""
+    where = "(c.id >= ? AND c.id < ?)"
+    params: list[Any] = [id_prefix, id_prefix + _TOP]
+    if name_prefix:
+        where += " OR c.id IN (SELECT customer_id FROM customer_names WHERE text >= ? AND text < ?)"
+        params += [name_prefix, name_prefix + _TOP]
+    where = f" WHERE ({where})" + ("" if include_removed else " AND c.removed_at IS NULL")
+    rows = db.all(_CURRENT + where + " ORDER BY c.id LIMIT ? OFFSET ?", [*params, limit, offset])
+    return [_row(row) for row in rows]
+
+
 def count(db: Database) -> dict[str, int]:
     row = db.one(
         "SELECT COUNT(*), COALESCE(SUM(removed_at IS NULL), 0), "

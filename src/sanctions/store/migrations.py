@@ -239,7 +239,8 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (source, since)
     ) WITHOUT ROWID;
     """,
-    # 5: the web UI: users' passwords (scrypt), server-side sessions, failed sign-ins
+    # 5: the web UI: users' passwords (scrypt), server-side sessions, failed sign-ins, and
+    # customer search by name prefix
     """
     ALTER TABLE users ADD COLUMN password TEXT;
     ALTER TABLE users ADD COLUMN password_changed_at TEXT;
@@ -252,6 +253,7 @@ MIGRATIONS: tuple[str, ...] = (
         address TEXT NOT NULL
     ) WITHOUT ROWID;
     CREATE INDEX web_sessions_user ON web_sessions (user);
+    CREATE INDEX customer_names_text ON customer_names (text);
     CREATE TABLE login_failures (
         subject TEXT PRIMARY KEY,
         failures INTEGER NOT NULL,
