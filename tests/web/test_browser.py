@@ -40,6 +40,7 @@ if not (CHROMIUM and DRIVER):
     pytest.skip(reason, allow_module_level=True)
 
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -83,7 +84,8 @@ class Analyst:
 
     def __init__(self, driver: WebDriver, base: str) -> None:
         self.driver, self.base = driver, base
-        self.wait = WebDriverWait(driver, WAIT)
+        # A page replaced mid-wait (a form post, an htmx swap) leaves stale elements: retry.
+        self.wait = WebDriverWait(driver, WAIT, ignored_exceptions=[StaleElementReferenceException])
         self.axe_checked: list[str] = []
 
     def open(self, path: str) -> None:
@@ -98,6 +100,9 @@ class Analyst:
     def shot(self, name: str) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.driver.save_screenshot(str(SHOTS / f"{name}.png"))
+
+    def scroll_to(self, css: str) -> None:
+        self.driver.execute_script("arguments[0].scrollIntoView(true);", self.find(css))
 
     def sign_in(self, user: str) -> None:
         self.driver.delete_all_cookies()
@@ -165,6 +170,9 @@ def test_an_analysts_day_in_a_real_browser(server: ApiServer, browser: WebDriver
     assert browser.find_elements(By.CSS_SELECTOR, "#history li")
     ui.shot("entity")
     ui.check_accessibility()
+    ui.scroll_to("#history")
+    ui.shot("entity-history")
+    ui.scroll_to("h1")
 
     # The list's changes between its last two versions.
     ui.find("a[href^='/ui/changes/ofac-sdn']").click()
@@ -189,10 +197,10 @@ def test_an_analysts_day_in_a_real_browser(server: ApiServer, browser: WebDriver
 
     # Propose a true match: four-eyes makes it pending approval.
     assert "Alert" in ui.text("h1")
-    Select(ui.find("#decision")).select_by_value("true_match")
-    ui.find("#reason").send_keys("Same name, birth date and nationality as the listing.")
     ui.shot("alert-review")
     ui.check_accessibility()
+    Select(ui.find("#decision")).select_by_value("true_match")
+    ui.find("#reason").send_keys("Same name, birth date and nationality as the listing.")
     ui.find("#decide").click()
     ui.wait.until(lambda d: "pending" in d.find_element(By.ID, "alert-state").text.lower())
 

@@ -21,10 +21,10 @@ from ..api.errors import ApiError
 from ..errors import SanctionsError
 from .render import page
 from .security import Refused, SecurityHeaders, SignInRequired, sign_in_url
-from .views import alerts, audit, batches, customers, home, screening, signin
+from .views import alerts, audit, batches, customers, entities, home, screening, signin
 
 STATIC = Path(__file__).parent / "static"
-VIEWS = (signin, home, screening, alerts, customers, audit, batches)
+VIEWS = (signin, home, screening, entities, alerts, customers, audit, batches)
 
 
 def install(app: FastAPI) -> None:
