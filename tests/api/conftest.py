@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from apiserver import ApiServer, build_store, copy_store, new_key
 
 

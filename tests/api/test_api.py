@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import httpx
+
 from apiserver import ApiServer, new_key, revoke
 
 GERTLER = "ofac-sdn:23252"

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from apiserver import ApiServer
 
+from apiserver import ApiServer
 from sanctions.batch import HIT_COLUMNS
 
 ROWS = [

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from apiserver import ApiServer
 
+from apiserver import ApiServer
 from sanctions.ingest.load import load_paths
 from sanctions.store import Store
 
