@@ -44,6 +44,7 @@ PEERS = {
     ("monitor", "batch"),  # customer files are read like batch files
     ("monitor", "auth"),  # decisions check the acting user's role
     ("evaluate", "screen"),  # an evaluation screens its cases through the one façade
+    ("extract", "screen"),  # documents and payments are screened through the one façade
     ("store", "sources"),  # a load stores a `Publication`, the parsers' output type
 }
 # Modules allowed loose at the top of the package, beside at most MAX_LOOSE others.

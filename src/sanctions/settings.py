@@ -32,6 +32,7 @@ DEFAULT_LIMIT = 10  # hits per query
 MAX_LIMIT = 500  # the most hits a caller may ask for per query
 MAX_NAME_LENGTH = 500  # characters in one query name
 MAX_QUERIES = 1000  # queries in one API request
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024  # one document to scan (64 MiB): larger is refused
 
 # -- monitoring ------------------------------------------------------------------------------
 DECISIONS = ("false_positive", "true_match", "escalate")

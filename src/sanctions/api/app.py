@@ -16,7 +16,7 @@ from ..store import Store
 from .errors import BodyLimit, install_error_handlers
 from .jobs import BatchJobs
 from .metrics import Metrics, MetricsMiddleware
-from .routes import alerts, batches, health, lists, metrics, monitoring, screen, yente
+from .routes import alerts, batches, health, lists, metrics, monitoring, scan, screen, yente
 from .state import ApiState
 
 _DEFAULTS = ApiSettings(Path("sanctions.db"))
@@ -70,7 +70,7 @@ def create_app_from_settings(settings: ApiSettings) -> FastAPI:
     app.state.jobs = jobs
     app.state.metrics = Metrics(state)
     install_error_handlers(app)
-    for module in (health, metrics, screen, lists, yente, batches, monitoring, alerts):
+    for module in (health, metrics, screen, scan, lists, yente, batches, monitoring, alerts):
         app.include_router(module.router)
     web.install(app)  # the analysts' UI under /ui/, on the same state and store
     # Outermost first: metrics see every response, including 413s from the body limit.

@@ -126,7 +126,7 @@ class BodyLimit:
         *,
         limit: int,
         upload_limit: int,
-        upload_prefix: tuple[str, ...] = ("/v1/batches", "/ui/batches"),
+        upload_prefix: tuple[str, ...] = ("/v1/batches", "/ui/batches", "/v1/scan"),
     ) -> None:
         self.app, self.limit, self.upload_limit = app, limit, upload_limit
         self.upload_prefix = upload_prefix

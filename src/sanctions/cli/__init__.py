@@ -3,7 +3,8 @@
 No logic lives here beyond presentation. Errors raised on purpose (`SanctionsError`) become a
 one-line message on stderr and exit code 2; screening commands exit 1 when they find hits.
 Commands live in `lists` (loading and browsing list versions), `sources` (downloading:
-update, sources), `screening` (screen, compare), `evaluate` (filter validation), `serve`
+update, sources), `screening` (screen, compare), `scanning` (scan, scan-payment),
+`evaluate` (filter validation), `serve`
 (serve, keys), `portfolio` (customers, monitor, report), `alerts`, `admin` (audit, users)
 and `webhooks`; this module only assembles them into one app.
 
@@ -32,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "sources": ("sources", "sources_command", False),
     "screen": ("screening", "screen", False),
     "compare": ("screening", "compare", False),
+    "scan": ("scanning", "scan", False),
+    "scan-payment": ("scanning", "scan_payment", False),
     "evaluate": ("evaluate", "evaluate", False),
     "serve": ("serve", "serve", False),
     "keys": ("serve", "keys_app", True),

@@ -59,6 +59,16 @@ TABLES: dict[str, dict[str, Shape]] = {
     "un_languages": {"languages": Shape.CODES},
     "syllables": {"syllables": Shape.WORDS},
     "vessels": {"prefixes": Shape.WORDS},
+    "sanctioned_regions": {
+        "names": Shape.CODES,
+        "codes": Shape.LABELS,
+        "within": Shape.CODES,
+        "programs": Shape.SETS,
+        "spellings": Shape.LABELS,
+        "adjectives": Shape.LABELS,
+        "towns": Shape.LABELS,
+        "exceptions": Shape.WORDS,
+    },
 }
 
 # Fields ("table.field") whose entries must not overlap, and why: text/names.py gives each

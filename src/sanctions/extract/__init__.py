@@ -1,0 +1,1 @@
+"""Documents and payment messages into screening queries."""
