@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..model import IdKind
-from ..screen import Query, Screener
+from ..screen import Hit, Query, Screener
 from ..settings import DEFAULT_THRESHOLD
 from .message import Message, Party, Value
 from .regions import Region, region_of_country, region_of_town
@@ -118,8 +118,10 @@ class PaymentScreener:
         self.screener, self.threshold = screener, threshold
         self.text = TextScanner(screener, threshold=threshold)
         self.bics = _listed_bics(screener)
+        self._hits: dict[tuple[str, str | None], list[Hit]] = {}
 
     def verdict(self, message: Message) -> PaymentVerdict:
+        self._hits: dict[tuple[str, str | None], list[Hit]] = {}  # a name repeated in fields
         findings: list[Finding] = []
         for party in message.parties:
             findings.extend(self._party(party))
@@ -150,9 +152,11 @@ class PaymentScreener:
         name = " ".join(value.text.split())
         if not name:
             return
-        hits = self.screener.screen(
-            Query(name=name, schema=schema), threshold=self.threshold, limit=NAME_HITS_PER_VALUE
-        )
+        hits = self._hits.get((name, schema))
+        if hits is None:
+            query = Query(name=name, schema=schema)
+            hits = self.screener.screen(query, threshold=self.threshold, limit=NAME_HITS_PER_VALUE)
+            self._hits[(name, schema)] = hits
         for hit in hits:
             entity = self.screener.index.by_id.get(hit.entity_id)
             yield Finding(
