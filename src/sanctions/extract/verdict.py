@@ -121,7 +121,7 @@ class PaymentScreener:
         self._hits: dict[tuple[str, str | None], list[Hit]] = {}
 
     def verdict(self, message: Message) -> PaymentVerdict:
-        self._hits: dict[tuple[str, str | None], list[Hit]] = {}  # a name repeated in fields
+        self._hits = {}  # per message: a name repeated in its fields is screened once
         findings: list[Finding] = []
         for party in message.parties:
             findings.extend(self._party(party))
