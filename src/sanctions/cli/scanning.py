@@ -139,6 +139,9 @@ def scan_payment(
 
 
 def _print_payments(results: list[dict[str, Any]]) -> None:
+    if not results:
+        out.print("no message was read", highlight=False)
+        return
     table = Table("verdict", "message", "type", "reference", "parties", "findings")
     for r in results:
         verdict = "[bold red]HOLD[/]" if r["verdict"] == "hold" else "[green]pass[/]"
