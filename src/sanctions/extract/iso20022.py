@@ -28,6 +28,7 @@ from typing import IO, Any
 from lxml import etree
 
 from ..errors import FormatError, ParseError
+from ..sources._xml import SAFE_ITERPARSE
 from .message import COUNTRY_SHAPE, Message, Party, Value
 
 # What the message element under Document is called, per message definition.
@@ -36,14 +37,6 @@ MAX_ELEMENTS = 100_000  # in one transaction or header: far above any real one
 _MESSAGE_ID = re.compile(r"(pacs\.00[89]|pain\.001)\.\d{3}\.\d{2}(?:\.[A-Za-z0-9]+)*")
 _PROLOG_BYTES = 64 * 1024
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_SAFE: dict[str, Any] = {  # the settings of sources/_xml.py: no DTD, no entities, no network
-    "resolve_entities": False,
-    "no_network": True,
-    "load_dtd": False,
-    "huge_tree": False,
-    "remove_comments": True,
-    "remove_pis": True,
-}
 
 _ROLES = {
     "Dbtr": "debtor",
@@ -346,7 +339,7 @@ def _app_header(element: Element, where: _Where) -> list[Party]:
 def iter_iso20022(stream: IO[bytes], source: str) -> Iterator[Message]:
     """Every Document of an ISO 20022 file (a seekable binary stream), in file order."""
     _check_prolog(stream, source)
-    context = etree.iterparse(stream, events=("start", "end"), **_SAFE)
+    context = etree.iterparse(stream, events=("start", "end"), **SAFE_ITERPARSE)
     stack: list[str] = []
     doc: _Document | None = None
     header: list[Party] = []

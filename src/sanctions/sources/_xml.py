@@ -11,10 +11,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
 from ..errors import FormatError, ParseError
+
+# lxml's iterparse settings for untrusted XML: no DTD, no entities, no network, no huge trees.
+SAFE_ITERPARSE: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
 
 _PROLOG_BYTES = 64 * 1024
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -98,16 +109,7 @@ def iter_elements(path: Path, tags: set[str], *, root: str) -> Iterator[etree._E
     """
     _check_prolog(path)
     with path.open("rb") as handle:
-        context = etree.iterparse(
-            handle,
-            events=("start", "end"),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-        )
+        context = etree.iterparse(handle, events=("start", "end"), **SAFE_ITERPARSE)
         depth = 0
         try:
             for event, element in context:

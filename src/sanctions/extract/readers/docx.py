@@ -25,7 +25,7 @@ from typing import IO
 from lxml import etree
 
 from ...errors import FormatError, ParseError
-from ...sources._xml import local_name
+from ...sources._xml import SAFE_ITERPARSE, local_name
 
 _BODY = "word/document.xml"
 _OTHER_PARTS = re.compile(r"^word/(header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -130,16 +130,7 @@ def _part_text(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> 
 
 def _runs(stream: IO[bytes], source: str, part: str) -> Iterator[str]:
     """The part's text in document order, freeing each element once read."""
-    events = etree.iterparse(
-        stream,
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    events = etree.iterparse(stream, events=("start", "end"), **SAFE_ITERPARSE)
     skipping = 0  # depth inside mc:Fallback
     first = True
     for event, element in events:
