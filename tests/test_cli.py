@@ -73,10 +73,12 @@ def test_export_writes_every_entity_as_ftm_lines(loaded_db: Path, tmp_path: Path
     code, _, stderr = run(loaded_db, "export", "un-sc", "--format", "ftm", "--output", str(target))
     assert code == 0, stderr
     lines = target.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 1003
-    first = json.loads(lines[0])
+    assert len(lines) == 2 * 1003  # each entity, then its Sanction
+    first, sanction = json.loads(lines[0]), json.loads(lines[1])
     assert set(first) >= {"id", "schema", "properties", "datasets"}
-    assert first["id"].startswith("un-sc:") and first["datasets"] == ["un-sc"]
+    # FtM ids allow no ':' (docs/formats.md, "Our FtM export")
+    assert first["id"].startswith("un-sc.") and first["datasets"] == ["un-sc"]
+    assert sanction["schema"] == "Sanction" and sanction["properties"]["entity"] == [first["id"]]
 
 
 def test_reload_of_same_files_makes_no_new_version(loaded_db: Path, data_dir: Path) -> None:

@@ -25,14 +25,34 @@ def test_to_ftm_flattens_into_ftm_properties() -> None:
     assert ftm["caption"] == "GERTLER, Dan"
     assert ftm["properties"] == {
         "address": ["Tel Aviv, Israel"],
-        "associateId": ["ofac-sdn:23256"],
         "birthDate": ["1973-12-23"],
         "name": ["GERTLER, Dan"],
         "nationality": ["il"],
         "passportNumber": ["10945182"],
         "program": ["GLOMAG"],
+        "topics": ["sanction"],
         "weakAlias": ["GERTLER, Daniel"],
     }
+    # FtM has no property for a link to another entity: it stays in the extension
+    assert ftm["extra"] == {"associateId": ["ofac-sdn:23256"]}
+    [sanction] = ftm["sanctions"]
+    assert sanction["schema"] == "Sanction"
+    assert sanction["properties"] == {"entity": ["ofac-sdn:23252"], "program": ["GLOMAG"]}
+
+
+def test_flat_properties_keep_every_fact_under_our_names() -> None:
+    entity = gertler()
+    entity.add("listingDate", "2017-12-21")
+    flat = entity.flat_properties()
+    assert flat["associateId"] == ["ofac-sdn:23256"] and flat["listingDate"] == ["2017-12-21"]
+    assert "listingDate" not in entity.to_ftm()["properties"]  # a Sanction fact in FtM
+
+
+def test_ftm_lines_use_ftm_ids_and_link_the_sanction() -> None:
+    person, sanction = gertler().ftm_lines()
+    assert person["id"] == "ofac-sdn.23252" and "sanctions" not in person
+    assert sanction["id"] == "ofac-sdn.23252.sanction"
+    assert sanction["properties"]["entity"] == ["ofac-sdn.23252"]
 
 
 def test_round_trip_is_lossless() -> None:

@@ -1,16 +1,19 @@
 """The entity model every source parses into and every other module reads.
 
 An `Entity` keeps the structure the official files give (name kinds, identifier types with
-issuing country, date ranges, addresses, links); `to_ftm()` flattens it into the
-FollowTheMoney-style JSON of DESIGN.md, and `to_dict()`/`from_dict()` round-trip it losslessly
-for the store.
+issuing country, date ranges, addresses, links); `to_ftm()` writes it as FollowTheMoney 4
+JSON (docs/formats.md, "Our FtM export"), and `to_dict()`/`from_dict()` round-trip it
+losslessly for the store.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
+from importlib import resources
 from typing import Any
 
 SCHEMAS = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
@@ -182,8 +185,9 @@ class Entity:
         return self.properties.get(prop, [])
 
     # -- serializing ----------------------------------------------------------------------
-    def to_ftm(self) -> dict[str, Any]:
-        """FollowTheMoney-style JSON: flat properties, every value a list of strings."""
+    def flat_properties(self) -> dict[str, list[str]]:
+        """Every fact as one flat property map under our own names (FtM's where it has one):
+        what list diffs and history compare, so stored diffs keep their property names."""
         props: dict[str, list[str]] = {}
 
         def put(prop: str, value: str) -> None:
@@ -208,13 +212,24 @@ class Entity:
         for prop, values in self.properties.items():
             for value in values:
                 put(prop, value)
-        return {
-            "id": self.id,
-            "schema": self.schema,
-            "caption": self.caption,
-            "properties": {k: props[k] for k in sorted(props)},
-            "datasets": list(self.datasets),
-        }
+        return {k: props[k] for k in sorted(props)}
+
+    def to_ftm(self) -> dict[str, Any]:
+        """FollowTheMoney 4 JSON (docs/formats.md, "Our FtM export"): `properties` holds only
+        what the schema defines; designation facts go to a `Sanction` entity under
+        `sanctions`, the rest under `extra`."""
+        return ftm_entity(self)
+
+    def ftm_lines(self) -> list[dict[str, Any]]:
+        """The entity and its Sanction entities, one FtM entity each (a JSON Lines export),
+        under FtM-valid ids (`ftm_id`) so that the Sanction's `entity` reference holds."""
+        data = self.to_ftm()
+        sanctions = data.pop("sanctions", [])
+        for item in (data, *sanctions):
+            item["id"] = ftm_id(item["id"])
+        for sanction in sanctions:
+            sanction["properties"]["entity"] = [data["id"]]
+        return [data, *sanctions]
 
     def to_dict(self) -> dict[str, Any]:
         """Lossless JSON-ready form, read back by `from_dict`."""
@@ -289,4 +304,133 @@ def _compact(value: str, **extra: Any) -> dict[str, Any]:
     """{"value": ..., **extra} without the keys whose value is None."""
     out: dict[str, Any] = {"value": value}
     out.update({k: v for k, v in extra.items() if v is not None})
+    return out
+
+
+# -- FollowTheMoney export (docs/formats.md, "Our FtM export") --------------------------------
+
+# Our designation facts and the `Sanction` property that means each; a label keeps apart the
+# CSL and OFAC texts that all land in `provisions`.
+SANCTION_PROPERTIES: dict[str, tuple[str, str]] = {
+    "program": ("program", ""),
+    "programId": ("programId", ""),
+    "listingDate": ("listingDate", ""),
+    "startDate": ("startDate", ""),
+    "endDate": ("endDate", ""),
+    "provisions": ("provisions", ""),
+    "unscId": ("unscId", ""),
+    "authority": ("authority", ""),
+    "sourceList": ("authority", ""),  # the CSL's source list names the agency that lists
+    "sourceUrl": ("sourceUrl", ""),
+    "sanctionsInfo": ("provisions", ""),
+    "licenseRequirement": ("provisions", "License requirement: "),
+    "licensePolicy": ("provisions", "License policy: "),
+    "standardOrder": ("provisions", "Standard order: "),
+    "federalRegisterNotice": ("summary", "Federal Register notice: "),
+}
+# Designation facts FtM also defines on the listed entity itself: kept there too.
+ON_BOTH = frozenset({"program", "programId", "sourceUrl"})
+# Our name for a fact -> FtM's, where a schema calls it something else.
+RENAMED = {("Airplane", "idNumber"): "serialNumber"}  # OFAC's MSN / construction numbers
+
+
+def ftm_id(entity_id: str) -> str:
+    """Our id as an FtM entity id, which allows no ':': "ofac-sdn:36" -> "ofac-sdn.36" (source
+    names hold no '.', so the first '.' gives the separator back)."""
+    return entity_id.replace(":", ".")
+
+
+NAME_PRIORITY = (
+    ("alias", ("name",)),
+    ("weakAlias", ("name", "alias")),
+    ("previousName", ("name", "alias", "weakAlias")),
+)
+CONTACT_SPLIT = re.compile(r"[,;]\s*|\s+")
+PHONE_SPLIT = re.compile(r"[,;/]\s*")
+PHONE = re.compile(r"^\+ ?[1-9][\d ().-]+$")  # international, nothing but separators
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+HOST = re.compile(r"^(https?://)?[\w-]+(\.[\w-]+)*\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
+
+
+def _split_contact(kind: str, value: str) -> tuple[list[str], list[str]]:
+    """(values FtM's type accepts, the rest) for phones, emails and URLs that lists print
+    several to a field; a phone without its international prefix cannot be dialled from the
+    text alone, so it stays outside `properties` as printed. Other types pass through."""
+    if kind == "phone":
+        parts = [p.strip() for p in PHONE_SPLIT.split(value) if p.strip()]
+        ok = [p for p in parts if PHONE.match(p) and 8 <= sum(c.isdigit() for c in p) <= 15]
+    elif kind in ("email", "url"):
+        parts = [p.strip().rstrip(".") for p in CONTACT_SPLIT.split(value) if p.strip()]
+        pattern = EMAIL if kind == "email" else HOST
+        ok = [p for p in parts if pattern.match(p) and (kind == "email" or "@" not in p)]
+    else:
+        return [value], []
+    if len(ok) == len(parts):
+        return ok, []
+    return ok, [value]
+
+
+@cache
+def ftm_schemata() -> dict[str, dict[str, str]]:
+    """schema -> {property: FtM type} for the schemata we export (resources/ftm_properties.json)."""
+    text = resources.files("sanctions").joinpath("resources/ftm_properties.json").read_text()
+    data: dict[str, dict[str, str]] = json.loads(text)
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def ftm_entity(entity: Entity) -> dict[str, Any]:
+    """`Entity.to_ftm()`: properties valid for the schema, a Sanction entity, an extension."""
+    schemata = ftm_schemata()
+    defined = schemata[entity.schema]
+    props: dict[str, list[str]] = {}
+    sanction: dict[str, list[str]] = {}
+    extra: dict[str, list[str]] = {}
+
+    def put(target: dict[str, list[str]], prop: str, value: str) -> None:
+        values = target.setdefault(prop, [])
+        if value not in values:
+            values.append(value)
+
+    for prop, values in entity.flat_properties().items():
+        name = RENAMED.get((entity.schema, prop), prop)
+        for value in values:
+            if prop in SANCTION_PROPERTIES:
+                sanction_prop, label = SANCTION_PROPERTIES[prop]
+                put(sanction, sanction_prop, label + value)
+                if prop not in ON_BOTH:
+                    continue
+            # an entity-typed property wants an entity id; ours hold a printed name
+            kind = defined.get(name)
+            if kind is None or kind == "entity":
+                put(extra, prop, value)
+                continue
+            kept, rest = _split_contact(kind, value)
+            for item in kept:
+                put(props, name, item)
+            for item in rest:
+                put(extra, prop, item)
+    for weaker, stronger in NAME_PRIORITY:
+        # one name under one property: the strongest, as FtM readers (and ours) keep it
+        if weaker in props:
+            held = {v for p in stronger for v in props.get(p, [])}
+            props[weaker] = [v for v in props[weaker] if v not in held]
+            if not props[weaker]:
+                del props[weaker]
+    out: dict[str, Any] = {"id": entity.id, "schema": entity.schema, "caption": entity.caption}
+    if sanction:
+        put(props, "topics", "sanction")
+        sanction["entity"] = [entity.id]
+        out["sanctions"] = [
+            {
+                "id": f"{entity.id}:sanction",
+                "schema": "Sanction",
+                "caption": entity.caption,
+                "properties": {k: sanction[k] for k in sorted(sanction)},
+                "datasets": list(entity.datasets),
+            }
+        ]
+    out["properties"] = {k: props[k] for k in sorted(props)}
+    out["datasets"] = list(entity.datasets)
+    if extra:
+        out["extra"] = {k: extra[k] for k in sorted(extra)}
     return out

@@ -168,8 +168,8 @@ def test_a_modified_entity_shows_the_values_removed_and_added(
     # one whose change replaces a value (a removal and an addition in the same property)
     chosen = None
     for change in diff.changed:
-        old = _in_version(sdn, change["id"], 1).to_ftm()["properties"]
-        new = _in_version(sdn, change["id"], 2).to_ftm()["properties"]
+        old = _in_version(sdn, change["id"], 1).flat_properties()
+        new = _in_version(sdn, change["id"], 2).flat_properties()
         for prop in change["properties"]:
             if set(old.get(prop, [])) - set(new.get(prop, [])) and set(new.get(prop, [])) - set(
                 old.get(prop, [])

@@ -200,7 +200,8 @@ def export(
         handle = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
             for entity in chain([first], entities) if first else ():
-                handle.write(json.dumps(entity.to_ftm(), ensure_ascii=False) + "\n")
+                for line in entity.ftm_lines():  # the entity, then its Sanction
+                    handle.write(json.dumps(line, ensure_ascii=False) + "\n")
         except BrokenPipeError:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         finally:

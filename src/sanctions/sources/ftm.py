@@ -70,6 +70,7 @@ ID_PROPERTIES: dict[str, tuple[IdKind, str | None]] = {
     "callSign": (IdKind.CALL_SIGN, None),
     "swiftBic": (IdKind.SWIFT_BIC, None),
     "bicCode": (IdKind.SWIFT_BIC, None),
+    "serialNumber": (IdKind.OTHER, None),  # an aircraft's MSN, as our own export writes it
 }
 COUNTRY_PROPERTIES = (
     "nationality",

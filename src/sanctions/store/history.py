@@ -75,8 +75,8 @@ def presence(db: Database, entity_id: str) -> list[Presence]:
 def property_changes(old: Entity | None, new: Entity | None) -> list[PropertyChange]:
     """The values removed and added, per FtM property ("schema" first when it changed), in
     the order the entities list them; a changed value is one removal plus one addition."""
-    before = old.to_ftm()["properties"] if old is not None else {}
-    after = new.to_ftm()["properties"] if new is not None else {}
+    before = old.flat_properties() if old is not None else {}
+    after = new.flat_properties() if new is not None else {}
     out: list[PropertyChange] = []
     if old is not None and new is not None and old.schema != new.schema:
         out.append(PropertyChange("schema", [old.schema], [new.schema]))

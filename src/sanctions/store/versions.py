@@ -89,7 +89,7 @@ def _refuse_shrinking(
 
 def changed_properties(old: Entity, new: Entity) -> list[str]:
     """FtM property names whose set of values differs (plus "schema" when that changed)."""
-    before, after = old.to_ftm()["properties"], new.to_ftm()["properties"]
+    before, after = old.flat_properties(), new.flat_properties()
     props = sorted(
         p for p in before.keys() | after.keys() if set(before.get(p, ())) != set(after.get(p, ()))
     )

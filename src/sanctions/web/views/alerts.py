@@ -167,8 +167,8 @@ def _entity_view(store: Store, entity_id: str) -> tuple[dict[str, Any] | None, s
         entity = store.entity(entity_id)
     except NotFound as exc:
         return None, str(exc)
-    ftm = entity.to_ftm()
-    props: dict[str, list[str]] = ftm["properties"]
+    # every fact, the designation ones too (FtM moves those to a Sanction entity)
+    props = entity.flat_properties()
     order = [p for p in FIRST_PROPERTIES if p in props]
     order += sorted(p for p in props if p not in order and p not in LAST_PROPERTIES)
     order += [p for p in LAST_PROPERTIES if p in props]
@@ -177,7 +177,7 @@ def _entity_view(store: Store, entity_id: str) -> tuple[dict[str, Any] | None, s
         "schema": entity.schema,
         "caption": entity.caption,
         "properties": [(p, props[p]) for p in order],
-        "datasets": ftm["datasets"],
+        "datasets": list(entity.datasets),
         "entity": entity,
     }, None
 
