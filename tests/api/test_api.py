@@ -26,7 +26,7 @@ def assert_error(response: httpx.Response, status: int, field: str | None = None
 # -- health and auth ----------------------------------------------------------------------------
 def test_health_endpoints_are_open(server: ApiServer) -> None:
     with server.client() as client:
-        assert client.get("/healthz").json() == {"ok": True}
+        assert client.get("/healthz").json() == {"ok": True, "status": "ok"}  # status: yente
         ready = client.get("/readyz").json()
         assert ready["lists"] == LISTS and ready["entities"] > 10_000
         metrics = client.get("/metrics")

@@ -78,7 +78,10 @@ def test_a_listed_person_is_a_match_with_features_and_explanations(
     assert top["id"] == "ofac-sdn:23252" and top["match"] is True and top["score"] >= 0.9
     assert top["features"]["birth_date"] > 0 and top["datasets"] == ["ofac-sdn"]
     assert "GERTLER, Dan" in top["properties"]["name"]
-    assert top["explanations"]["matched_name"] == "GERTLER, Dan"
+    # yente's per-feature explanations, and ours (which names matched, and why) beside them
+    assert top["explanations"]["name"]["candidate"] == "GERTLER, Dan"
+    assert top["explanations"]["birth_date"]["score"] == top["features"]["birth_date"]
+    assert top["explanation"]["matched_name"] == "GERTLER, Dan"
 
 
 def test_company_query_may_match_a_listed_organization(server: ApiServer, key: str) -> None:

@@ -14,9 +14,21 @@ from .. import __version__, web
 from ..settings import ApiSettings
 from ..store import Store
 from .errors import BodyLimit, install_error_handlers
+from .headers import SecurityHeaders, api_headers
 from .jobs import BatchJobs
 from .metrics import Metrics, MetricsMiddleware
-from .routes import alerts, batches, health, lists, metrics, monitoring, scan, screen, yente
+from .routes import (
+    alerts,
+    batches,
+    health,
+    lists,
+    metrics,
+    monitoring,
+    scan,
+    screen,
+    yente,
+    yente_read,
+)
 from .state import ApiState
 
 _DEFAULTS = ApiSettings(Path("sanctions.db"))
@@ -70,13 +82,15 @@ def create_app_from_settings(settings: ApiSettings) -> FastAPI:
     app.state.jobs = jobs
     app.state.metrics = Metrics(state)
     install_error_handlers(app)
-    for module in (health, metrics, screen, scan, lists, yente, batches, monitoring, alerts):
+    routers = (health, metrics, screen, scan, lists, yente, yente_read, batches, monitoring, alerts)
+    for module in routers:
         app.include_router(module.router)
     web.install(app)  # the analysts' UI under /ui/, on the same state and store
     # Outermost first: metrics see every response, including 413s from the body limit.
     app.add_middleware(
         BodyLimit, limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
     )
+    app.add_middleware(SecurityHeaders, headers_for=api_headers)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     return app
 

@@ -30,12 +30,16 @@ def api_state(request: Request) -> ApiState:
     return state
 
 
+# `ApiKey` is what yente and its client (yente-client) send; `Bearer` is ours.
+_KEY_SCHEMES = ("bearer", "apikey")
+
+
 def bearer_key(header: str | None) -> str | None:
-    """The key of an `Authorization: Bearer <key>` header, else None."""
+    """The key of an `Authorization: Bearer <key>` or `ApiKey <key>` header, else None."""
     if not header:
         return None
-    scheme, _, value = header.partition(" ")
-    return (value.strip() or None) if scheme.lower() == "bearer" else None
+    scheme, _, value = header.strip().partition(" ")
+    return (value.strip() or None) if scheme.lower() in _KEY_SCHEMES else None
 
 
 def require_key(
@@ -51,10 +55,15 @@ def require_key(
     if state.settings.no_auth:
         request.state.principal = ANONYMOUS
         return ANONYMOUS
-    key = bearer_key(request.headers.get("authorization"))
+    # `?api_key=` as the OpenSanctions API takes it, for clients that cannot set headers.
+    key = bearer_key(request.headers.get("authorization")) or (
+        request.query_params.get("api_key", "").strip() or None
+    )
     if key is None:
         raise ApiError(
-            401, "an API key is required: send 'Authorization: Bearer <key>'", "authorization"
+            401,
+            "an API key is required: send 'Authorization: Bearer <key>' (or 'ApiKey <key>')",
+            "authorization",
         )
     principal = state.keys.identify(state.store(), key)
     if principal is None:

@@ -84,6 +84,7 @@ def serve(
         # Per-request access lines cost more than a screening; errors are still logged, and
         # /metrics counts every request.
         access_log=False,
+        server_header=False,  # no software banner in every response
     )
 
 

@@ -18,9 +18,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import RedirectResponse, Response
 
 from ..api.errors import ApiError
+from ..api.headers import SecurityHeaders
 from ..errors import SanctionsError
 from .render import page
-from .security import Refused, SecurityHeaders, SignInRequired, sign_in_url
+from .security import Refused, SignInRequired, sign_in_url, ui_headers
 from .views import alerts, audit, batches, customers, entities, home, screening, signin
 
 STATIC = Path(__file__).parent / "static"
@@ -32,7 +33,7 @@ def install(app: FastAPI) -> None:
     for module in VIEWS:
         app.include_router(module.router)
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, headers_for=ui_headers)
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> Response:

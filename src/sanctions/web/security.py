@@ -17,7 +17,6 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..api.deps import api_state
 from ..auth import PERMISSIONS, WebSession, session_for
@@ -173,26 +172,6 @@ def safe_next(value: str | None) -> str:
     return UI_PREFIX + "/"
 
 
-class SecurityHeaders:
-    """The security headers on every response under /ui (the API's JSON and its /docs page,
-    which loads Swagger UI's scripts, keep their own). Plain ASGI: it only adds headers to
-    the response start, and leaves the request body stream alone."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.headers = [(k.lower().encode(), v.encode()) for k, v in HEADERS.items()]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not (path == UI_PREFIX or path.startswith(UI_PREFIX + "/")):
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in self.headers if k not in present]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
+def ui_headers(path: str) -> dict[str, str] | None:
+    """The headers of every response under /ui (the API sets its own elsewhere)."""
+    return HEADERS if path == UI_PREFIX or path.startswith(UI_PREFIX + "/") else None

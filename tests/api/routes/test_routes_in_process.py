@@ -46,7 +46,7 @@ def auth(key: str) -> dict[str, str]:
 
 
 def test_health(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"ok": True}
+    assert client.get("/healthz").json() == {"ok": True, "status": "ok"}  # status: yente
     ready = client.get("/readyz").json()
     assert ready["ok"] and ready["lists"] == {"un-sc": 1} and ready["entities"] > 900
 

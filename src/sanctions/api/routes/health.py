@@ -14,7 +14,7 @@ router = APIRouter(tags=["Health"])
 
 @router.get("/healthz", summary="The process is up")
 async def healthz() -> dict[str, Any]:
-    return {"ok": True}
+    return {"ok": True, "status": "ok"}  # `status`: what yente's /healthz answers
 
 
 @router.get(

@@ -2,9 +2,10 @@
 
 Request and response mirror yente's `EntityMatchQuery` / `EntityMatchResponse` field for
 field (yente/data/common.py): query entities in FtM form keyed by the caller's own ids;
-per key `status`, `results` (scored FtM entities with `score`, `match`, `features`),
-`total` and the `query` echoed; plus `matcher` and `limit`. `explanations` is our addition
-per result: which listed name matched which query name, and why each feature counted.
+per key `status`, `results` (scored FtM entities with `score`, `match`, `features` and
+yente's per-feature `explanations`), `total` and the `query` echoed; plus `matcher` and
+`limit`. `explanation` is our addition per result: which listed name matched which query
+name, the token alignment and notes.
 
 A query entity becomes one `Query` per name (name and alias values); the best score of an
 entity over those names is its score. Other properties use their first value.
@@ -25,6 +26,7 @@ from ...screen import Hit, Query, canonical_schema
 from ...settings import DEFAULT_THRESHOLD, MAX_QUERIES
 from ..deps import ERROR_RESPONSES, api_state, require_key
 from ..errors import ApiError
+from ..yente_common import FEATURES, entity_topics
 
 # yente's defaults: 5 results per query, at most 500.
 MATCH_PAGE = 5
@@ -42,14 +44,6 @@ _ID_PROPS = (
     "vatCode",
 )
 _COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction", "mainCountry")
-_FEATURES = {
-    "name": "Similarity of the best listed name to the query name (0-1).",
-    "birth_date": "Added to the score when the birth date agrees; subtracted when it conflicts.",
-    "country": "Added when nationality/country agrees; subtracted when it conflicts.",
-    "gender": "Subtracted when the gender conflicts.",
-    "identifier": "An identical passport, IMO or registration number sets a score floor.",
-}
-
 router = APIRouter(
     tags=["Matching (yente)"],
     dependencies=[Depends(require_key)],
@@ -122,6 +116,13 @@ def match(
     ] = None,
     exclude_dataset: Annotated[list[str] | None, Param(title="No results from these lists")] = None,
     exclude_schema: Annotated[list[str] | None, Param(title="No results of these schemas")] = None,
+    exclude_entity_ids: Annotated[
+        list[str] | None, Param(title="No results with these entity ids")
+    ] = None,
+    topics: Annotated[
+        list[str] | None, Param(title="Only results with one of these FtM topics")
+    ] = None,
+    changed_since: str | None = Param(None, title="Accepted for yente clients; ignored"),
 ) -> dict[str, Any]:
     """Match FtM query entities against one list (`{dataset}` = a source name such as
     `ofac-sdn`) or all of them (`default`). Body and response follow yente's /match."""
@@ -135,6 +136,7 @@ def match(
         known = ", ".join(["default", *sorted(screener.versions)])
         raise ApiError(404, f"no dataset {dataset!r}; expected one of {known}", "dataset")
     exclude_schema = exclude_schema or []
+    excluded_ids = set(exclude_entity_ids or [])
     if include_dataset:
         lists = (lists if lists is not None else set(screener.versions)) & set(include_dataset)
     if exclude_dataset:
@@ -154,14 +156,19 @@ def match(
                 hits = screener.screen(
                     query,
                     threshold=cutoff,
-                    limit=limit + len(exclude_schema) * limit,
+                    # room for the results the filters below drop
+                    limit=min(MAX_MATCHES, limit * (1 + len(exclude_schema)) + len(excluded_ids))
+                    if not topics
+                    else MAX_MATCHES,
                     lists=sorted(lists) if lists is not None else None,
                 )
             except QueryError as exc:
                 field = f"queries.{key}.properties.{_FTM_FIELD.get(exc.field or '', 'name')}"
                 raise ApiError(400, f"query {key!r}: {exc.message}", field) from None
             for hit in hits:
-                if hit.schema in exclude_schema:
+                if hit.schema in exclude_schema or hit.entity_id in excluded_ids:
+                    continue
+                if topics and not set(topics) & set(entity_topics(loaded.by_id.get(hit.entity_id))):
                     continue
                 if hit.entity_id not in best or hit.score > best[hit.entity_id].score:
                     best[hit.entity_id] = hit
@@ -181,7 +188,7 @@ def match(
         "responses": responses,
         "matcher": {
             name: {"description": text, "coefficient": 1.0, "url": None}
-            for name, text in _FEATURES.items()
+            for name, text in FEATURES.items()
         },
         "limit": limit,
     }
@@ -204,6 +211,7 @@ def _result(by_id: Mapping[str, Any], hit: Hit, threshold: float) -> dict[str, A
     entity = by_id.get(hit.entity_id)
     ftm = entity.to_ftm() if entity is not None else {"properties": {}, "datasets": hit.datasets}
     explanation = hit.explanation
+    features: dict[str, float] = dict(explanation.get("features", {}))
     return {
         "id": hit.entity_id,
         "caption": hit.caption,
@@ -216,9 +224,22 @@ def _result(by_id: Mapping[str, Any], hit: Hit, threshold: float) -> dict[str, A
         "last_seen": None,
         "last_change": None,
         "score": round(hit.score, 4),
-        "features": dict(explanation.get("features", {})),
+        "features": features,
         "match": hit.score >= threshold,
         "explanations": {
+            name: {
+                "score": value,
+                "detail": FEATURES.get(name),
+                "weight": 1.0,
+                **(
+                    {"query": hit.query_name, "candidate": hit.matched_name}
+                    if name == "name"
+                    else {}
+                ),
+            }
+            for name, value in features.items()
+        },
+        "explanation": {
             "query_name": hit.query_name,
             "matched_name": hit.matched_name,
             "matched_kind": hit.matched_kind,
