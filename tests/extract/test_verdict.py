@@ -108,3 +108,22 @@ def test_a_bic_branch_code_does_not_hide_the_bank(payments: PaymentScreener) -> 
         assert ("bank", "A/BICFI", "ofac-sdn:12312") in found(result), code
     clean = Party("debtor_agent", "A", bics=[Value("A/BICFI", "DEUTDEFFXXX")])
     assert payments.verdict(Message("t", 0, "MT103", None, "", parties=[clean])).verdict == "pass"
+
+
+def test_a_swapped_out_index_is_freed(eval_db: Path) -> None:
+    """The per-index caches (listed BICs, the finder's tables) must not keep an index alive
+    once no screener holds it: a server swaps its index at every list update."""
+    import gc
+    import weakref
+
+    from sanctions.store import Store
+
+    with Store(eval_db) as store:
+        screener = Screener.from_store(store)
+    index = weakref.ref(screener.index)
+    payments = PaymentScreener(screener)
+    [result] = verdicts(payments, FIXTURES / "mt202cov_input.fin")
+    assert result.verdict == "hold"
+    del payments, screener, result
+    gc.collect()
+    assert index() is None

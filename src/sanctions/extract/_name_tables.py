@@ -165,7 +165,9 @@ class NameTables:
     """
 
     def __init__(self, index: NameIndex, sources: frozenset[str] | None = None) -> None:
-        self.index = index
+        # Weakly: the tables are the value of a WeakKeyDictionary keyed by this index, and a
+        # strong reference back would keep every swapped-out index alive.
+        self._index = weakref.ref(index)
         self.classes = np.zeros(index.total_names, dtype=np.uint8)
         keys: dict[str, int] = {}
         skeleton_keys: dict[str, int] = {}
@@ -231,6 +233,13 @@ class NameTables:
         self.skeletons = _automaton(skeleton_keys)
         self.context = _automaton({f" {word} ": int(word == IMO) for word in vessel_context()})
         self.key_count = len(posted)
+
+    @property
+    def index(self) -> NameIndex:
+        index = self._index()
+        if index is None:  # only a caller that let go of its screener gets here
+            raise RuntimeError("the index these name tables were built from is gone")
+        return index
 
     @staticmethod
     def _skeleton_key(token: Token, cls: NameClass, distinctive_count: int) -> bool:

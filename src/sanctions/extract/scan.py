@@ -5,7 +5,6 @@ Documents (`sanctions scan`) and the free-text fields of payments go through her
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from ..screen import Screener
@@ -76,19 +75,12 @@ class DocumentScan:
         }
 
 
-@lru_cache(maxsize=2)
-def finder_for(screener: Screener) -> NameFinder:
-    """One name finder per index (building it walks every listed name); a server keeps the
-    finder of its current index and of the one it is swapping in."""
-    return NameFinder(screener)
-
-
 class TextScanner:
     """Names and places in text, against one screener's lists (the finder is built once)."""
 
     def __init__(self, screener: Screener, *, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.screener, self.threshold = screener, threshold
-        self.finder = finder_for(screener)
+        self.finder = NameFinder(screener)  # its tables are built once per index, and cached
 
     def names(self, text: str) -> list[TextHit]:
         return self.finder.find(text, threshold=self.threshold)

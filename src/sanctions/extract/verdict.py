@@ -14,11 +14,12 @@ and the free text (remittance information, MT fields 70/72/77B) is scanned like 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
+from ..match.index import NameIndex
 from ..model import IdKind
 from ..screen import Hit, Query, Screener
 from ..settings import DEFAULT_THRESHOLD
@@ -37,6 +38,7 @@ AGENT_ROLES_SUFFIX = (
     "receiver",
 )
 NAME_HITS_PER_VALUE = 5
+_NameHits = dict[tuple[str, str | None], list[Hit]]
 
 
 @dataclass(frozen=True)
@@ -98,17 +100,25 @@ def is_agent(role: str) -> bool:
     return role.endswith(AGENT_ROLES_SUFFIX)
 
 
-@lru_cache(maxsize=4)
-def _listed_bics(screener: Screener) -> dict[str, tuple[str, ...]]:
+# Per index, and only while the index lives: a server that swapped its index frees the old one.
+_BICS: weakref.WeakKeyDictionary[NameIndex, dict[str, tuple[str, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _listed_bics(index: NameIndex) -> dict[str, tuple[str, ...]]:
     """First eight characters of every listed SWIFT/BIC code -> the entities carrying it."""
+    if (known := _BICS.get(index)) is not None:
+        return known
     found: dict[str, list[str]] = {}
-    for entity in screener.index.by_id.values():
+    for entity in index.by_id.values():
         for identifier in entity.identifiers:
             if identifier.kind == IdKind.SWIFT_BIC:
                 code = "".join(identifier.value.split()).upper()[:8]
                 if len(code) == 8:
                     found.setdefault(code, []).append(entity.id)
-    return {code: tuple(sorted(set(ids))) for code, ids in found.items()}
+    _BICS[index] = {code: tuple(sorted(set(ids))) for code, ids in found.items()}
+    return _BICS[index]
 
 
 class PaymentScreener:
@@ -117,22 +127,21 @@ class PaymentScreener:
     def __init__(self, screener: Screener, *, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.screener, self.threshold = screener, threshold
         self.text = TextScanner(screener, threshold=threshold)
-        self.bics = _listed_bics(screener)
-        self._hits: dict[tuple[str, str | None], list[Hit]] = {}
+        self.bics = _listed_bics(screener.index)
 
     def verdict(self, message: Message) -> PaymentVerdict:
-        self._hits = {}  # per message: a name repeated in its fields is screened once
+        screened: _NameHits = {}  # a name repeated in the message's fields is screened once
         findings: list[Finding] = []
         for party in message.parties:
-            findings.extend(self._party(party))
+            findings.extend(self._party(party, screened))
         for value in message.texts:
             findings.extend(self._text(value))
         return PaymentVerdict(message, _unique(findings))
 
-    def _party(self, party: Party) -> Iterable[Finding]:
+    def _party(self, party: Party, screened: _NameHits) -> Iterable[Finding]:
         schema = "Organization" if is_agent(party.role) else None
         for value in party.names:
-            yield from self._name(party.role, value, schema)
+            yield from self._name(party.role, value, schema, screened)
         for value in party.bics:
             yield from self._bic(party.role, value)
         for value in party.ibans:
@@ -148,44 +157,51 @@ class PaymentScreener:
             for place in self.text.places(value.text):
                 yield _region_finding(party.role, value, place.region)
 
-    def _name(self, role: str, value: Value, schema: str | None) -> Iterable[Finding]:
+    def _listed(
+        self,
+        kind: str,
+        role: str,
+        path: str,
+        value: str,
+        entity_id: str,
+        score: float,
+        explanation: dict[str, Any],
+    ) -> Finding:
+        """A finding on a listed entity, with its caption and programmes."""
+        entity = self.screener.index.by_id.get(entity_id)
+        return Finding(
+            kind=kind,
+            role=role,
+            path=path,
+            value=value,
+            score=score,
+            entity_id=entity_id,
+            caption=entity.caption if entity else None,
+            programs=tuple(entity.get("program")) if entity else (),
+            explanation=explanation,
+        )
+
+    def _name(
+        self, role: str, value: Value, schema: str | None, screened: _NameHits
+    ) -> Iterable[Finding]:
         name = " ".join(value.text.split())
         if not name:
             return
-        hits = self._hits.get((name, schema))
+        hits = screened.get((name, schema))
         if hits is None:
             query = Query(name=name, schema=schema)
             hits = self.screener.screen(query, threshold=self.threshold, limit=NAME_HITS_PER_VALUE)
-            self._hits[(name, schema)] = hits
+            screened[(name, schema)] = hits
         for hit in hits:
-            entity = self.screener.index.by_id.get(hit.entity_id)
-            yield Finding(
-                kind="entity",
-                role=role,
-                path=value.path,
-                value=value.text,
-                score=hit.score,
-                entity_id=hit.entity_id,
-                caption=hit.caption,
-                programs=tuple(entity.get("program")) if entity else (),
-                explanation=hit.explanation,
+            yield self._listed(
+                "entity", role, value.path, value.text, hit.entity_id, hit.score, hit.explanation
             )
 
     def _bic(self, role: str, value: Value) -> Iterable[Finding]:
         code = "".join(value.text.split()).upper()
         for entity_id in self.bics.get(code[:8], ()):
-            entity = self.screener.index.by_id.get(entity_id)
-            yield Finding(
-                kind="bank",
-                role=role,
-                path=value.path,
-                value=value.text,
-                score=1.0,
-                entity_id=entity_id,
-                caption=entity.caption if entity else None,
-                programs=tuple(entity.get("program")) if entity else (),
-                explanation={"notes": [f"BIC {code[:8]} is listed on {entity_id}"]},
-            )
+            note = {"notes": [f"BIC {code[:8]} is listed on {entity_id}"]}
+            yield self._listed("bank", role, value.path, value.text, entity_id, 1.0, note)
         if len(code) >= 6:
             yield from self._country(role, value, code[4:6], "BIC country")
 
@@ -196,17 +212,14 @@ class PaymentScreener:
 
     def _text(self, value: Value) -> Iterable[Finding]:
         for hit in self.text.names(value.text):
-            entity = self.screener.index.by_id.get(hit.entity_id)
-            yield Finding(
-                kind="entity",
-                role="text",
-                path=value.path,
-                value=hit.matched_text,
-                score=hit.score,
-                entity_id=hit.entity_id,
-                caption=hit.caption,
-                programs=tuple(entity.get("program")) if entity else (),
-                explanation=hit.explanation,
+            yield self._listed(
+                "entity",
+                "text",
+                value.path,
+                hit.matched_text,
+                hit.entity_id,
+                hit.score,
+                hit.explanation,
             )
         for place in self.text.places(value.text):
             yield _region_finding("text", Value(value.path, place.matched_text), place.region)
