@@ -46,6 +46,21 @@ def test_parse_date_value_handles_circa_and_ranges() -> None:
         ("Russia", "ru"),
         ("Iran", "ir"),
         ("United Kingdom", "gb"),
+        ("Iran (Islamic Republic of)", "ir"),  # pycountry's official name, bracketed
+        ("Syrian Arab Republic", "sy"),
+        ("Kosovo", "xk"),
+        ("Palestinian", "ps"),  # demonyms, as nationality fields print them
+        ("Syrian", "sy"),
+        ("Virgin Islands, British", "vg"),  # inverted
+        ("Bahamas, The", "bs"),
+        ("Украина", "ua"),  # in Cyrillic
+        ("Region: Crimea", "ua"),
+        ("USSR", "suhh"),  # a state that no longer exists, as lists code it
+        ("RUS", "ru"),  # alpha-3
+        ("Texas", "us"),  # a US state, as addresses give it
+        ("Georgia", "ge"),  # the country, not the state
+        ("Tanga", None),  # a town in Tanzania, not Tonga
+        ("Building 5", None),
         ("Atlantis", None),
         ("", None),
     ],

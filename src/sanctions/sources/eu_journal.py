@@ -40,10 +40,9 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rigour.text import ascii_text
-
 from ..errors import FormatError, ParseError, UsageError
 from ..model import Address, DateValue, Entity, Identifier, IdKind, NameKind
+from ..text.latinize import romanize
 from ..text.scripts import script_code
 from ..text.values import country_code, parse_date, parse_date_value
 from ._csv import csv_rows
@@ -92,7 +91,7 @@ _DATE_ALTERNATIVES = re.compile(r",\s*|\s*\(?\bor\s+|\s*/\s*")  # "1976 or 1977"
 _LEADING_DATE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.)?\d{4}\b")  # "7.10.1952 POB: ..."
 _HIJRI = re.compile(r"hijri", re.I)  # 1343 (Iranian Hijri calendar) is not a Gregorian year
 _COUNTRY_PARTS = re.compile(r",\s*|\s+and/or\s+|\s+and\s+|\s+or\s+|/")
-_DEMONYMS = {"belarussian": "by"}  # spellings rigour's territory table does not know
+_DEMONYMS = {"belarussian": "by"}  # spellings the territory table does not know
 
 
 @dataclass
@@ -160,7 +159,7 @@ def _row_id(path: Path, line: int, row: dict[str, str], source: str) -> str:
 
 
 def _slug(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text(name).lower()).strip("-")[:60].strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", romanize(name).lower()).strip("-")[:60].strip("-")
     if not slug or slug.isdigit():  # never mistaken for a recordId
         slug = "n" + hashlib.sha1(name.encode()).hexdigest()[:10]
     return slug

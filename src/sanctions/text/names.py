@@ -1,8 +1,8 @@
 """Names as the matcher sees them: latinized tokens with a kind, a skeleton and a weight.
 
 Person names lose honorifics ("Sheikh", "Dr", "General"); organization names have their legal
-forms rewritten to generic forms by rigour (ООО / OOO / Limited Liability Company -> "llc")
-and weighed lightly, not dropped. Particles ("al", "bin", "van") are canonicalized
+forms rewritten to generic forms (text/legal_forms.py: ООО / OOO / Limited Liability Company
+-> "llc") and weighed lightly, not dropped. Particles ("al", "bin", "van") are canonicalized
 ("ibn" -> "bin") and weighed lightly. Given names with many romanizations carry their
 variant group ("Yevgeny" and "Evgeniy" -> "yevgeny").
 """
@@ -15,9 +15,9 @@ from enum import StrEnum
 from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA
-from rigour.names import replace_org_types_compare
 
 from .latinize import latinize, script_of
+from .legal_forms import replace_legal_forms
 from .phonetic import skeleton
 from .resources import honorifics, load_resource, name_variants, particles
 
@@ -129,7 +129,7 @@ def make_token(text: str, organization: bool, initial: bool = False) -> Token:
     elif organization and text in generic:
         kind = TokenKind.GENERIC
     elif organization and text in _spelled_out():
-        kind = TokenKind.LEGAL_FORM  # a legal form's word rigour could not read in this order
+        kind = TokenKind.LEGAL_FORM  # a legal form's word the table could not read in this order
     elif len(text) == 1:
         kind = TokenKind.INITIAL
     else:
@@ -292,7 +292,7 @@ def _split_legal_word(word: str) -> tuple[str, ...]:
 
 def _correct_legal_words(text: str) -> str:
     """Typing slips in spelled-out legal forms (a letter off, cut short, split in two, run
-    into the next word), fixed so rigour's table recognises them."""
+    into the next word), fixed so the legal-form table recognises them."""
     words = [part for word in text.split() for part in _split_legal_word(word)]
     out: list[str] = []
     i = 0
@@ -319,14 +319,9 @@ def analyze_name(name: str, schema: str | None = None) -> NameForm:
     """Tokens of one name. `schema` decides person vs organization handling (None: both)."""
     script = script_of(name)
     organization = schema is None or schema not in PERSON_SCHEMAS
-    if organization and script == "latin" and not name.isascii():
-        # rigour's table knows "beschränkter", not the latinized "beschrankter".
-        name_text = replace_org_types_compare(name.casefold(), generic=True)
-    else:
-        name_text = name
-    text = _LETTERS_FIGURES.sub(" ", latinize(name_text))
+    text = _LETTERS_FIGURES.sub(" ", latinize(name))
     if organization and text:
-        text = replace_org_types_compare(_correct_legal_words(text), generic=True)
+        text = replace_legal_forms(_correct_legal_words(text))
     words = _read_numbers(text.split())
     removed: list[str] = []
     if schema is None or schema in VESSEL_SCHEMAS:

@@ -53,11 +53,13 @@ TABLES: dict[str, dict[str, Shape]] = {
         "run_in_prefixes": Shape.WORDS,
     },
     "particles": {"particles": Shape.SPELLINGS},
+    "legal_forms": {"legal_forms": Shape.SPELLINGS},
     "schemata": {"compatible": Shape.SETS},
     "ofac_id_labels": {"plain": Shape.LABELS, "labelled": Shape.LABELS},
     "scripts": {"unicode_scripts": Shape.CODES},
     "un_languages": {"languages": Shape.CODES},
     "syllables": {"syllables": Shape.WORDS},
+    "territories": {"names": Shape.CODES},
     "vessels": {"prefixes": Shape.WORDS},
     "sanctioned_regions": {
         "names": Shape.CODES,

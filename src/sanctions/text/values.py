@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from rigour.territories import lookup_territory
+import pycountry
 
 from ..model import DateValue
+from .latinize import latinize
+from .resources import load_resource
 
 MONTHS = {
     m: i
@@ -84,21 +86,59 @@ def parse_date_value(text: str | None) -> DateValue | None:
     return None
 
 
+@cache
+def _territories() -> dict[str, str]:
+    """Latinized name -> ISO 3166 code: pycountry's names and codes, our table
+    (resources/territories.yml), and the US states (addresses name them without the
+    country)."""
+    table: dict[str, str] = {}
+
+    def add(name: str | None, code: str) -> None:
+        if name and (key := latinize(name)):
+            table.setdefault(key, code.lower())
+
+    for name, code in load_resource("territories")["names"].items():
+        add(name, code)
+    for country in pycountry.countries:
+        code = country.alpha_2
+        for attr in ("name", "official_name", "common_name", "alpha_2", "alpha_3"):
+            add(getattr(country, attr, None), code)
+    states = pycountry.subdivisions.get(country_code="US")  # type: ignore[no-untyped-call]
+    for state in states or ():
+        if state.type == "State":
+            add(state.name, "us")
+    return table
+
+
+def _lookup(text: str) -> str | None:
+    table = _territories()
+    key = latinize(text)
+    for candidate in (key, key.removeprefix("the "), key.removesuffix(" the")):
+        if candidate in table:
+            return table[candidate]
+    return None
+
+
 @lru_cache(maxsize=4096)
 def country_code(name: str | None) -> str | None:
     """ISO 3166 alpha-2 (lower case) for a country name as lists print it, or None.
 
-    rigour's territory table knows official, short and inverted forms ("Korea, North",
-    "Congo, Democratic Republic of the", "Burma") in many languages.
+    Knows pycountry's ISO 3166 names and codes and our table of other forms: short and
+    inverted forms ("Korea, North", "Congo, Democratic Republic of the", "Burma"),
+    demonyms ("Syrian"), regions and cities lists give for a country ("Crimea" -> "ua").
     """
     if not name:
         return None
     name = name.strip().rstrip(".")
     if not name:
         return None
-    territory = lookup_territory(name)
-    if territory is None:
-        return None
-    # Sub-national territories ("ua-cri" for Crimea) report their country: lists and queries
-    # compare ISO 3166 alpha-2 codes.
-    return territory.code.lower().split("-", 1)[0]
+    name = _REGION_LABEL.sub("", name)
+    if code := _lookup(name):
+        return code
+    head, comma, tail = name.partition(",")
+    if comma and "," not in tail and tail.strip():
+        return _lookup(f"{tail} {head}")  # "Korea, North" -> "North Korea"
+    return None
+
+
+_REGION_LABEL = re.compile(r"^\s*region\s*:\s*", re.IGNORECASE)

@@ -22,7 +22,7 @@ NAME_KINDS = {
     "low quality a.k.a": NameKind.WEAK,
     "low quality aka": NameKind.WEAK,
 }
-# UK spellings rigour's territory table does not know.
+# UK spellings the territory table (text/values.py) does not know.
 _COUNTRIES = {"congo (democratic republic)": "cd", "congo (republic)": "cg"}
 _ENUM = re.compile(r"(?:^|\s)\(?(?:\d{1,2}|[a-h])\)(?:-\(\d{1,2}\))?\s*")  # "(1) ", "2) ", "b) "
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
