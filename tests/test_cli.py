@@ -1,4 +1,5 @@
-"""The `sanctions` command end to end on the real list files and a real SQLite store."""
+"""The `sanctions` command end to end on the real list files, in a real SQLite store and a
+real PostgreSQL database (`module_db_url`, `db_url`): same output, same ids on both."""
 
 from __future__ import annotations
 
@@ -15,27 +16,27 @@ from sanctions.cli import app
 runner = CliRunner()
 
 
-def run(db: Path, *args: str) -> tuple[int, str, str]:
+def run(db: Path | str, *args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, [*args, "--db", str(db)])
     return result.exit_code, result.stdout, result.stderr
 
 
-def run_json(db: Path, *args: str) -> object:
+def run_json(db: Path | str, *args: str) -> object:
     code, stdout, stderr = run(db, *args, "--json")
     assert code == 0, stderr
     return json.loads(stdout)
 
 
 @pytest.fixture(scope="module")
-def loaded_db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+def loaded_db(module_db_url: str, data_dir: Path) -> str:
     """A store holding the OFAC folder (SDN and consolidated sets) and the UN list."""
-    db = tmp_path_factory.mktemp("cli") / "store.db"
+    db = module_db_url
     code, _, stderr = run(db, "load", str(data_dir / "ofac"), str(data_dir / "un"))
     assert code == 0, stderr
     return db
 
 
-def test_load_real_lists_reports_counts_and_schemas(loaded_db: Path) -> None:
+def test_load_real_lists_reports_counts_and_schemas(loaded_db: str) -> None:
     lists = {row["source"]: row for row in run_json(loaded_db, "lists")}  # type: ignore[union-attr]
     assert set(lists) == {"ofac-sdn", "ofac-cons", "un-sc"}
     sdn = lists["ofac-sdn"]
@@ -48,7 +49,7 @@ def test_load_real_lists_reports_counts_and_schemas(loaded_db: Path) -> None:
     assert un["published"] == "2026-02-27"
 
 
-def test_show_gives_ftm_json_and_a_card(loaded_db: Path) -> None:
+def test_show_gives_ftm_json_and_a_card(loaded_db: str) -> None:
     entity = run_json(loaded_db, "show", "ofac-sdn:23252")
     assert isinstance(entity, dict)
     assert entity["id"] == "ofac-sdn:23252" and entity["schema"] == "Person"
@@ -62,13 +63,13 @@ def test_show_gives_ftm_json_and_a_card(loaded_db: Path) -> None:
     assert code == 0 and "GERTLER, Dan" in card and "passport" in card
 
 
-def test_show_unknown_entity_is_a_clear_error(loaded_db: Path) -> None:
+def test_show_unknown_entity_is_a_clear_error(loaded_db: str) -> None:
     code, stdout, stderr = run(loaded_db, "show", "ofac-sdn:999999999")
     assert code == 2 and stdout == ""
     assert "no entity 'ofac-sdn:999999999'" in stderr and "Traceback" not in stderr
 
 
-def test_export_writes_every_entity_as_ftm_lines(loaded_db: Path, tmp_path: Path) -> None:
+def test_export_writes_every_entity_as_ftm_lines(loaded_db: str, tmp_path: Path) -> None:
     target = tmp_path / "un.ftm.json"
     code, _, stderr = run(loaded_db, "export", "un-sc", "--format", "ftm", "--output", str(target))
     assert code == 0, stderr
@@ -81,13 +82,13 @@ def test_export_writes_every_entity_as_ftm_lines(loaded_db: Path, tmp_path: Path
     assert sanction["schema"] == "Sanction" and sanction["properties"]["entity"] == [first["id"]]
 
 
-def test_reload_of_same_files_makes_no_new_version(loaded_db: Path, data_dir: Path) -> None:
+def test_reload_of_same_files_makes_no_new_version(loaded_db: str, data_dir: Path) -> None:
     [result] = run_json(loaded_db, "load", str(data_dir / "un" / "consolidated.xml"))  # type: ignore[misc]
     assert result["status"] == "unchanged" and result["version"] == 1
 
 
-def test_newer_sdn_snapshot_reports_additions_and_removals(tmp_path: Path, data_dir: Path) -> None:
-    db = tmp_path / "store.db"
+def test_newer_sdn_snapshot_reports_additions_and_removals(db_url: str, data_dir: Path) -> None:
+    db = db_url
     run_json(db, "load", str(data_dir / "ofac" / "sdn.csv"))
     [result] = run_json(db, "load", str(data_dir / "ofac" / "snapshots" / "sdn_2024-05-03.csv"))  # type: ignore[misc]
     assert (result["source"], result["version"], result["entities"]) == ("ofac-sdn", 2, 14965)
@@ -102,6 +103,46 @@ def test_newer_sdn_snapshot_reports_additions_and_removals(tmp_path: Path, data_
     assert same == diff
     code, _, stderr = run(db, "changes", "ofac-sdn", "--from", "7")
     assert code == 2 and "no version 7" in stderr
+
+
+def test_ofac_folder_then_the_older_sdn_snapshot(db_url: str, data_dir: Path) -> None:
+    """The real-data check of both backends: the OFAC folder, then the 2024-05-03 SDN file."""
+    run_json(db_url, "load", str(data_dir / "ofac"))
+    run_json(db_url, "load", str(data_dir / "ofac" / "snapshots" / "sdn_2024-05-03.csv"))
+    diff = run_json(db_url, "changes", "ofac-sdn")
+    assert isinstance(diff, dict) and (diff["from_version"], diff["to_version"]) == (1, 2)
+    assert (len(diff["added"]), len(diff["removed"])) == (1256, 112)
+    assert diff["added"] == sorted(diff["added"])  # code point order on both backends
+    versions = {row["source"]: row["version"] for row in run_json(db_url, "lists")}  # type: ignore[union-attr]
+    assert versions == {"ofac-sdn": 2, "ofac-cons": 1}
+
+
+def test_screen_finds_the_listed_person_on_either_backend(loaded_db: str) -> None:
+    code, stdout, stderr = run(loaded_db, "screen", "Dan Gertler", "--json")
+    assert code == 1, stderr
+    hits = json.loads(stdout)["hits"]
+    assert hits and hits[0]["entity_id"] == "ofac-sdn:23252"
+
+
+def test_both_backends_print_the_same_json(tmp_path: Path, pg_url: str, data_dir: Path) -> None:
+    """The same loads on SQLite and PostgreSQL: the same lists, diff, entity and hits."""
+    sqlite = str(tmp_path / "store.db")
+    outputs = []
+    for db in (sqlite, pg_url):
+        run_json(db, "load", str(data_dir / "un" / "consolidated.xml"))
+        lists = run_json(db, "lists")
+        assert isinstance(lists, list)
+        for row in lists:
+            del row["loaded_at"], row["files"]
+        outputs.append(
+            (
+                lists,
+                run_json(db, "changes", "un-sc"),
+                run_json(db, "show", "un-sc:QDi.001"),
+                run(db, "screen", "Ayman al-Zawahiri", "--json")[:2],
+            )
+        )
+    assert outputs[0] == outputs[1]
 
 
 # -- bad input: exit 2, one line naming the file, and the store unchanged --------------------
@@ -156,7 +197,7 @@ BAD_INPUTS = {
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
 def test_bad_input_exits_2_and_changes_nothing(
-    case: str, loaded_db: Path, data_dir: Path, tmp_path: Path
+    case: str, loaded_db: str, data_dir: Path, tmp_path: Path
 ) -> None:
     bad = Path(BAD_INPUTS[case](data_dir, tmp_path))
     before = run_json(loaded_db, "lists")

@@ -1,6 +1,7 @@
 """Every default and every environment variable of the package, read in this one place.
 
-    SANCTIONS_DB              the store file (every command's `--db`)
+    SANCTIONS_DB              the store (every command's `--db`): a SQLite file path or
+                              `sqlite:///path`, or `postgresql://user@host:port/db`
     SANCTIONS_CONFIG          the download settings file (`--config`, see ingest/config.py)
     SANCTIONS_MIRROR          a folder or http(s) base URL to download every list file from
     SANCTIONS_ARCHIVE         where downloaded files are archived
@@ -33,6 +34,8 @@ MAX_LIMIT = 500  # the most hits a caller may ask for per query
 MAX_NAME_LENGTH = 500  # characters in one query name
 MAX_QUERIES = 1000  # queries in one API request
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024  # one document to scan (64 MiB): larger is refused
+MAX_JSON_DEPTH = 32  # nesting of arrays and objects in an API request body
+MAX_ROW_ID = 2**63 - 1  # the largest id or offset a store can hold (a 64-bit integer)
 
 # -- monitoring ------------------------------------------------------------------------------
 DECISIONS = ("false_positive", "true_match", "escalate")
@@ -132,12 +135,41 @@ def default_db() -> Path:
     return Path(user_data_dir("sanctions", appauthor=False)) / "sanctions.db"
 
 
-def store_path(db: str | Path | None = None, env: Mapping[str, str] | None = None) -> Path:
-    """The store file: the one given, else SANCTIONS_DB, else the user data directory."""
+PG_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_database_url(location: str | Path) -> bool:
+    """Whether a store location names a PostgreSQL database rather than a SQLite file."""
+    return str(location).startswith(PG_SCHEMES)
+
+
+def sqlite_file(location: str | Path) -> str:
+    """The SQLite file of a location: a path, or `sqlite:///path` (`sqlite:////abs/path`)."""
+    text = str(location)
+    if text.startswith("sqlite://"):
+        text = text[len("sqlite://") :]
+        text = text[1:] if text.startswith("/") else text
+    return text
+
+
+def store_location(db: str | Path | None = None, env: Mapping[str, str] | None = None) -> str:
+    """The store: the one given, else SANCTIONS_DB, else the file in the user data
+    directory. A file path, `sqlite:///path` or a `postgresql://` URL, as given."""
     env = os.environ if env is None else env
     if db:
-        return Path(db)
-    return Path(env["SANCTIONS_DB"]) if env.get("SANCTIONS_DB") else default_db()
+        return str(db)
+    return env["SANCTIONS_DB"] if env.get("SANCTIONS_DB") else str(default_db())
+
+
+def store_file(location: str | Path) -> Path | None:
+    """The SQLite file of a store location; None for a PostgreSQL URL."""
+    return None if is_database_url(location) else Path(sqlite_file(location))
+
+
+def store_path(db: str | Path | None = None, env: Mapping[str, str] | None = None) -> Path:
+    """The store file (SQLite stores): the one given, else SANCTIONS_DB, else the user data
+    directory."""
+    return Path(sqlite_file(store_location(db, env)))
 
 
 # -- downloads (`sanctions update`) -----------------------------------------------------------
@@ -219,8 +251,13 @@ class Settings:
             return [(name, mirror_location(self.mirror, name)) for name, _ in info.downloads]
         return [(name, overrides.get(name, url)) for name, url in info.downloads]
 
-    def archive_dir(self, db: Path) -> Path:
-        return self.archive if self.archive is not None else Path(db).absolute().parent / "archive"
+    def archive_dir(self, db: str | Path) -> Path:
+        """The archive: as configured, else beside the store file (a PostgreSQL store: in
+        the user data directory)."""
+        if self.archive is not None:
+            return self.archive
+        file = store_file(db)
+        return (file.absolute().parent if file else default_db().parent) / "archive"
 
 
 def mirror_location(mirror: str, name: str) -> str:
@@ -232,7 +269,7 @@ def mirror_location(mirror: str, name: str) -> str:
 # -- the HTTP API (`sanctions serve`) ---------------------------------------------------------
 @dataclass(frozen=True)
 class ApiSettings:
-    db: Path
+    db: Path | str  # a SQLite file, or a postgresql:// URL
     no_auth: bool = False
     reload_every: float = 60.0  # seconds between checks for newer versions; 0: never
     max_body_bytes: int = 5 * MiB
@@ -241,7 +278,12 @@ class ApiSettings:
 
     @property
     def jobs_dir(self) -> Path:
-        return self.batch_dir or self.db.with_name(self.db.stem + "-batches")
+        if self.batch_dir:
+            return self.batch_dir
+        file = store_file(self.db)
+        if file is None:  # a PostgreSQL store: the user data directory
+            return default_db().with_name("sanctions-batches")
+        return file.with_name(file.stem + "-batches")
 
     def to_env(self) -> dict[str, str]:
         """The environment that makes `from_env` give these settings back (for workers)."""
@@ -260,8 +302,9 @@ class ApiSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> ApiSettings:
         env = os.environ if env is None else env
         if not env.get("SANCTIONS_DB"):
-            raise UsageError("set SANCTIONS_DB to the store file")
-        defaults = cls(Path(env["SANCTIONS_DB"]))
+            raise UsageError("set SANCTIONS_DB to the store file or postgresql:// URL")
+        location = env["SANCTIONS_DB"]
+        defaults = cls(location if is_database_url(location) else Path(location))
         try:
             return cls(
                 db=defaults.db,

@@ -1,45 +1,56 @@
-"""The monitoring commands end to end: customers, monitor, alerts, report, audit, users, keys."""
+"""The monitoring commands end to end: customers, monitor, alerts, report, audit, users, keys;
+on SQLite and on PostgreSQL (each test gets a copy of a loaded store: a file copy, or a
+database made from the loaded one as its template)."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+import pg
 from sanctions.cli import app
+from sanctions.store import Store
 
 runner = CliRunner()
 
 
-def run(db: Path, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+def run(db: Path | str, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
     result = runner.invoke(app, [*args, "--db", str(db)], input=stdin)
     return result.exit_code, result.stdout, result.stderr
 
 
-def run_json(db: Path, *args: str, code: int = 0) -> object:
+def run_json(db: Path | str, *args: str, code: int = 0) -> object:
     exit_code, stdout, stderr = run(db, *args, "--json")
     assert exit_code == code, stderr + stdout
     return json.loads(stdout)
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
-    db = tmp_path_factory.mktemp("cli-monitoring") / "base.db"
+def loaded(module_db_url: str, data_dir: Path) -> str:
+    db = module_db_url
     code, _, stderr = run(db, "load", str(data_dir / "ofac" / "sdn.csv"))
     assert code == 0, stderr
-    with sqlite3.connect(db) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if not db.startswith("postgresql://"):
+        with sqlite3.connect(db) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return db
 
 
 @pytest.fixture
-def db(tmp_path: Path, loaded: Path) -> Path:
-    db = tmp_path / "store.db"
-    shutil.copyfile(loaded, db)
+def db(tmp_path: Path, loaded: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    server: pg.PgServer | None = None
+    if loaded.startswith("postgresql://"):
+        server = request.getfixturevalue("pg_server")
+        db = server.database("copy", template=loaded)
+    else:
+        db = str(tmp_path / "store.db")
+        shutil.copyfile(loaded, db)
     customers = tmp_path / "customers.csv"
     customers.write_text(
         "id,name,schema,birth_date,relationship_manager\n"
@@ -50,10 +61,12 @@ def db(tmp_path: Path, loaded: Path) -> Path:
     )
     imported = run_json(db, "customers", "import", str(customers))
     assert isinstance(imported, dict) and imported["added"] == 3
-    return db
+    yield db
+    if server is not None:
+        server.drop(db)
 
 
-def test_monitor_json_and_exit_codes(db: Path, data_dir: Path) -> None:
+def test_monitor_json_and_exit_codes(db: str, data_dir: Path) -> None:
     first = run_json(db, "monitor", code=1)  # new alerts: exit 1
     assert isinstance(first, dict)
     for key in (
@@ -76,7 +89,7 @@ def test_monitor_json_and_exit_codes(db: Path, data_dir: Path) -> None:
     assert isinstance(full, dict) and full["mode"] == "full" and full["new_alerts"] == 0
 
 
-def test_alert_review_from_the_command_line(db: Path) -> None:
+def test_alert_review_from_the_command_line(db: str) -> None:
     run(db, "monitor")
     listed = run_json(db, "alerts", "list", "--customer", "C1")
     assert isinstance(listed, dict)
@@ -112,7 +125,7 @@ def test_alert_review_from_the_command_line(db: Path) -> None:
     assert code == 2 and "unknown state" in stderr
 
 
-def test_report_and_customer_show(db: Path) -> None:
+def test_report_and_customer_show(db: str) -> None:
     run(db, "monitor")
     shown = run_json(db, "customers", "show", "C1")
     assert isinstance(shown, dict)
@@ -132,7 +145,7 @@ def test_report_and_customer_show(db: Path) -> None:
     assert isinstance(listed, dict) and listed["active"] == 3
 
 
-def test_audit_verify_catches_an_edit_and_export_filters(db: Path) -> None:
+def test_audit_verify_catches_an_edit_and_export_filters(db: str) -> None:
     run(db, "monitor")
     verified = run_json(db, "audit", "verify")
     assert isinstance(verified, dict) and verified["ok"] is True
@@ -145,13 +158,13 @@ def test_audit_verify_catches_an_edit_and_export_filters(db: Path) -> None:
     assert later == []
     code, _, stderr = run(db, "audit", "export", "--since", "yesterday")
     assert code == 2
-    with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3")
+    with Store(db) as store:  # behind the store's back, as someone with database access
+        store.db.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3")
     code, _, stderr = run(db, "audit", "verify")
     assert code == 1 and "entry 3" in stderr
 
 
-def test_bad_customer_files_exit_2_listing_every_problem(db: Path, tmp_path: Path) -> None:
+def test_bad_customer_files_exit_2_listing_every_problem(db: str, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("id,name,schema\nA,,Person\nB,Bo,Robot\n", encoding="utf-8")
     code, stdout, stderr = run(db, "customers", "import", str(bad), "--json")
@@ -162,7 +175,7 @@ def test_bad_customer_files_exit_2_listing_every_problem(db: Path, tmp_path: Pat
     assert code == 2 and "bad.csv:2" in stderr and "bad.csv:3: schema" in stderr
 
 
-def test_users_passwords_from_stdin(db: Path) -> None:
+def test_users_passwords_from_stdin(db: str) -> None:
     from sanctions.auth import password_matches
     from sanctions.store.users import password_of
 
@@ -194,7 +207,7 @@ def test_users_passwords_from_stdin(db: Path) -> None:
         db, "users", "passwd", "nobody", "--password-stdin", stdin="another fine secret\n"
     )
     assert code == 2 and "no user named 'nobody'" in stderr
-    from sanctions.store import Store, audit
+    from sanctions.store import audit
 
     with Store(db) as store:
         encoded = password_of(store.db, "eve")
@@ -206,7 +219,7 @@ def test_users_passwords_from_stdin(db: Path) -> None:
     assert "secret" not in text
 
 
-def test_users_and_keys_with_roles(db: Path) -> None:
+def test_users_and_keys_with_roles(db: str) -> None:
     created = run_json(db, "users", "create", "ana", "--role", "analyst")
     assert created == {
         "name": "ana",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,8 +24,9 @@ def write(path: Path, text: str) -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "customers.db") as store:
+def store(db_url: str) -> Iterator[Store]:
+    """On SQLite and on PostgreSQL (`db_url`)."""
+    with Store(db_url) as store:
         yield store
 
 
@@ -183,6 +183,7 @@ def test_many_rows_import_in_one_transaction(store: Store, tmp_path: Path) -> No
     seen: list[int] = []
     result = import_customers(store, path, progress=seen.append)
     assert result.added == 5000 and sum(seen) == 5000 and len(seen) == 5
+    location = store.path if store.file is None else store.file
     store.close()
-    with sqlite3.connect(tmp_path / "customers.db") as conn:
-        assert conn.execute("SELECT COUNT(*) FROM customer_revisions").fetchone() == (5000,)
+    with Store(location) as again:  # committed: another connection sees all of it
+        assert again.db.one("SELECT COUNT(*) FROM customer_revisions") == (5000,)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,8 +42,9 @@ def customers(tmp_path: Path, name: str, rows: str) -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "decisions.db") as store:
+def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
+    """On SQLite and on PostgreSQL (`db_url`)."""
+    with Store(db_url) as store:
         publish(store, person(1, "Dan Gertler", "1973"), person(2, "Viktor Bout"), tag="v1")
         import_customers(
             store,
@@ -188,3 +191,31 @@ def test_removed_customers_and_delisted_entities_close_alerts(store: Store, tmp_
     again = run_monitor(store)
     assert (again.reopened, again.new_alerts) == (1, 0)
     assert alert_of(store, "C1").state == "open"
+
+
+def test_two_decisions_at_once_on_one_alert_one_wins_one_conflicts(store: Store) -> None:
+    """Two replicas deciding the same alert: the second waits for the first's transaction,
+    then sees its decision and gets a Conflict, never a lost update."""
+    alert = alert_of(store, "C2")
+    location = store.file or store.path
+    outcome: list[object] = []
+
+    def second_replica() -> None:
+        with Store(location) as other:
+            try:
+                decisions.decide(other, alert.id, "escalate", reason="b", user="bob", policy=POLICY)
+                outcome.append("decided")
+            except Conflict as exc:
+                outcome.append(exc)
+
+    replica = threading.Thread(target=second_replica)
+    with store.db.transaction() as db:  # the first replica, mid-decision, holds the alert
+        assert alerts.get(db, alert.id, for_update=True) is not None
+        alerts.set_state(db, alert.id, "false_positive", audit.now())
+        replica.start()
+        time.sleep(0.5)
+        assert replica.is_alive() and outcome == []  # waiting, not deciding on stale state
+    replica.join(30)
+    [result] = outcome
+    assert isinstance(result, Conflict) and "false_positive" in str(result)
+    assert alert_of(store, "C2").state == "false_positive"

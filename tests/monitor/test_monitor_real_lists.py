@@ -46,7 +46,10 @@ def individuals(path: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def portfolio(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def portfolio(
+    data_dir: Path, tmp_path_factory: pytest.TempPathFactory, module_db_url: str
+) -> dict[str, object]:
+    """On SQLite and on PostgreSQL (`module_db_url`)."""
     old_file = data_dir / "ofac" / "sdn.csv"
     new_file = data_dir / "ofac" / "snapshots" / "sdn_2024-05-03.csv"
     old, new = individuals(old_file), individuals(new_file)
@@ -62,7 +65,7 @@ def portfolio(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
             writer.writerows([f"{group}-{n}", names[n], "person", group] for n in ids)
         writer.writerows([f"removed-{n}", old[n], "PERSON", "removed"] for n in removed)
         writer.writerows([f"clean-{i}", name, "Person", "clean"] for i, name in enumerate(CLEAN))
-    store = Store(folder / "store.db")
+    store = Store(module_db_url)
     load_paths(store, [old_file])
     imported = import_customers(store, customers)
     first = run_monitor(store)

@@ -59,8 +59,9 @@ class Receiver:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "hooks.db") as store:
+def store(db_url: str) -> Iterator[Store]:
+    """On SQLite and on PostgreSQL (`db_url`)."""
+    with Store(db_url) as store:
         yield store
 
 

@@ -67,3 +67,45 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
     path.write_text("this is not a database, " * 100)
     with pytest.raises(StoreError, match="cannot open the store"):
         Store(path)
+
+
+# -- PostgreSQL: the same numbered migrations, translated in one place ----------------------
+
+
+def test_an_empty_postgresql_database_gets_every_migration_recorded(pg_url: str) -> None:
+    with Store(pg_url) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert schema_version(store.db) == len(MIGRATIONS)
+        applied = store.db.all("SELECT version FROM schema_migrations ORDER BY version")
+        assert [v for (v,) in applied] == list(range(1, len(MIGRATIONS) + 1))
+        for table in ("versions", "active", "blobs", "members", "fetch_files", "api_keys"):
+            assert store.db.table_exists(table)
+        # SQLite's types, as PostgreSQL says them: 64-bit integers, doubles, code point order.
+        columns = dict(
+            store.db.all(
+                "SELECT table_name || '.' || column_name, data_type || ' ' || "
+                "COALESCE(collation_name, '') FROM information_schema.columns "
+                "WHERE table_schema = current_schema()"
+            )
+        )
+        assert columns["alerts.score"] == "double precision "
+        assert columns["versions.id"] == "bigint "
+        assert columns["customer_names.text"] == "text C"
+        assert columns["api_keys.user"] == "text C"
+    with Store(pg_url) as store:  # opening again applies nothing more
+        assert store.db.one("SELECT COUNT(*) FROM schema_migrations") == (len(MIGRATIONS),)
+
+
+def test_a_newer_postgresql_store_is_refused(pg_url: str) -> None:
+    with Store(pg_url) as store:
+        store.db.execute(
+            "INSERT INTO schema_migrations VALUES (?, 'later')", (len(MIGRATIONS) + 1,)
+        )
+    with pytest.raises(StoreError, match="newer than this program"):
+        Store(pg_url)
+
+
+def test_an_unreachable_postgresql_store_is_a_clear_error() -> None:
+    with pytest.raises(StoreError, match="cannot open the store") as caught:
+        Store("postgresql://someone:secret@127.0.0.1:1/nowhere")
+    assert "secret" not in str(caught.value)  # the password never appears in messages

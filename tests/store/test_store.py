@@ -1,4 +1,5 @@
-"""The version store, on hand-built publications (the real-file loads are in test_cli.py)."""
+"""The version store, on hand-built publications (the real-file loads are in test_cli.py),
+on SQLite and on PostgreSQL (`db_url`)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ def publication(
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "store.db") as s:
+def store(db_url: str) -> Iterator[Store]:
+    with Store(db_url) as s:
         yield s
 
 
@@ -100,8 +101,8 @@ def test_error_mid_load_leaves_previous_version_active(store: Store) -> None:
         store.entity("test:5")
 
 
-def test_readers_never_see_a_partial_load(tmp_path: Path) -> None:
-    path = tmp_path / "store.db"
+def test_readers_never_see_a_partial_load(db_url: str) -> None:
+    path = db_url
     with Store(path) as writer:
         writer.load(publication([person(1, "A")]), sha256="v1")
         seen_during_load: list[int] = []

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..errors import SanctionsError, UsageError, exit_code_of
-from ..settings import store_path
+from ..settings import store_file, store_location
 from ..store import Store
 
 # soft_wrap: a line naming a file and line number must stay one line in a narrow
@@ -30,18 +30,26 @@ err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--db",
-        help="SQLite store file [default: env SANCTIONS_DB, else the user data directory].",
+        help="The store: a SQLite file (or sqlite:///path), or a PostgreSQL URL "
+        "postgresql://user@host:port/db [default: env SANCTIONS_DB, else a file in the "
+        "user data directory].",
         show_default=False,
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
-def db_path(db: Path | None) -> Path:
-    return store_path(db)
+def db_path(db: str | Path | None) -> str:
+    """The store location `--db` (or SANCTIONS_DB, or the default) names."""
+    return store_location(db)
+
+
+def db_file(db: str | Path | None) -> Path | None:
+    """The store's SQLite file; None when the store is a PostgreSQL database."""
+    return store_file(db_path(db))
 
 
 def parse_lists(lists: str | None) -> list[str] | None:
@@ -55,7 +63,7 @@ def parse_lists(lists: str | None) -> list[str] | None:
 
 
 @contextmanager
-def open_store(db: Path | None) -> Iterator[Store]:
+def open_store(db: str | Path | None) -> Iterator[Store]:
     store = Store(db_path(db))
     try:
         yield store
@@ -65,7 +73,10 @@ def open_store(db: Path | None) -> Iterator[Store]:
 
 def refresh_index(store: Store) -> None:
     """Bring the screening index beside the store up to date after lists changed, so the
-    next `screen` (or server worker) maps it instead of building it."""
+    next `screen` (or server worker) maps it instead of building it. A PostgreSQL store
+    has no index file (each process builds its own): nothing to do."""
+    if store.file is None:
+        return
     from ..screen.persistent import open_index  # numpy and the analysis: only when needed
 
     with err.status("updating the screening index"):

@@ -209,7 +209,7 @@ def monitor(
 
 
 def run_monitoring(
-    db: Path | None, *, full: bool, threshold: float = DEFAULT_THRESHOLD, user: str = "cli"
+    db: str | Path | None, *, full: bool, threshold: float = DEFAULT_THRESHOLD, user: str = "cli"
 ) -> dict[str, Any]:
     """One monitoring run with a progress bar on stderr (also used by `update --monitor`)."""
     from ..monitor.run import run_monitor
@@ -228,7 +228,7 @@ def run_monitoring(
     return result.to_json()
 
 
-def deliver_webhooks(db: Path | None) -> None:
+def deliver_webhooks(db: str | Path | None) -> None:
     """Send queued webhook deliveries; a receiver's trouble is a warning, never a failure."""
     from ..monitor.webhooks import deliver_due
 

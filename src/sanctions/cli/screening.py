@@ -29,6 +29,7 @@ from ..screen import (
 from .common import (
     DbOption,
     JsonOption,
+    db_file,
     db_path,
     err,
     handles_errors,
@@ -118,7 +119,7 @@ def _only_with(what: str, given: dict[str, Any]) -> None:
 
 def _screen_name(
     query: Query,
-    db: Path | None,
+    db: str | Path | None,
     sources: list[str] | None,
     threshold: float,
     limit: int,
@@ -180,7 +181,7 @@ def _versions(screener: Screener) -> str:
 _SCREENERS: dict[tuple[object, ...], Screener] = {}
 
 
-def load_screener(db: Path | None, sources: Sequence[str] | None) -> Screener:
+def load_screener(db: str | Path | None, sources: Sequence[str] | None) -> Screener:
     """A screener over the store's active lists, with a spinner while the index builds.
 
     Building takes seconds, so a process that runs several commands (tests, a notebook
@@ -191,7 +192,9 @@ def load_screener(db: Path | None, sources: Sequence[str] | None) -> Screener:
         if not versions:
             raise UsageError("no lists loaded; run sanctions load first")
         state = tuple((v.source, v.version, v.sha256) for v in versions)
-        key = (str(db_path(db).resolve()), tuple(sources or ()), state)
+        file = db_file(db)
+        where = str(file.resolve()) if file is not None else db_path(db)
+        key = (where, tuple(sources or ()), state)
         if (cached := _SCREENERS.get(key)) is not None:
             return cached
         with err.status("building index", spinner="dots"):
@@ -205,7 +208,7 @@ def load_screener(db: Path | None, sources: Sequence[str] | None) -> Screener:
 def _screen_file(
     batch: Path,
     output: Path,
-    db: Path | None,
+    db: str | Path | None,
     sources: list[str] | None,
     threshold: float,
     limit: int,

@@ -247,7 +247,7 @@ def _monitor_line(result: dict[str, Any]) -> str:
     )
 
 
-def _source_rows(settings: Settings, db: Path | None) -> list[dict[str, Any]]:
+def _source_rows(settings: Settings, db: str | Path | None) -> list[dict[str, Any]]:
     from ..monitor.freshness import cadence, list_ages
 
     with open_store(db) as store:

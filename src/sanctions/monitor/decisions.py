@@ -33,8 +33,10 @@ _TARGET = {
 }
 
 
-def _load(db: Database, alert_id: int) -> AlertRow:
-    alert = alert_rows.get(db, alert_id)
+def _load(db: Database, alert_id: int, *, lock: bool = False) -> AlertRow:
+    """The alert; `lock` (inside the deciding transaction): hold its row until commit, so a
+    concurrent decision on another replica waits, then sees this one and gets Conflict."""
+    alert = alert_rows.get(db, alert_id, for_update=lock)
     if alert is None:
         raise NotFound(f"no alert {alert_id}")
     return alert
@@ -76,7 +78,7 @@ def decide(
     policy = policy or FourEyesPolicy.from_env()
     with store.db.transaction() as db:
         _check_user(db, user, "decide")
-        alert = _load(db, alert_id)
+        alert = _load(db, alert_id, lock=True)
         if alert.state == states.PENDING:
             proposer = (alert.pending or {}).get("user")
             raise Conflict(
@@ -105,7 +107,7 @@ def decide(
 def approve(store: Store, alert_id: int, *, user: str, reason: str | None = None) -> AlertRow:
     with store.db.transaction() as db:
         _check_user(db, user, "approve")
-        alert = _load(db, alert_id)
+        alert = _load(db, alert_id, lock=True)
         pending = _pending(alert)
         if pending["user"] == user:
             raise Forbidden(
@@ -134,7 +136,7 @@ def reject(store: Store, alert_id: int, *, user: str, reason: str) -> AlertRow:
     text = _check_reason(reason)
     with store.db.transaction() as db:
         _check_user(db, user, "approve")
-        alert = _load(db, alert_id)
+        alert = _load(db, alert_id, lock=True)
         pending = _pending(alert)
         back = pending.get("from_state", states.OPEN)
         changes = states.Transitions(user=user, at=audit.now())

@@ -111,7 +111,7 @@ def insert(
     at: str,
     run_id: int,
 ) -> int:
-    cursor = db.execute(
+    return db.insert(
         "INSERT INTO alerts (customer_id, entity_id, state, score, customer_revision, "
         "list_source, list_version, fingerprint, hit, created_at, updated_at, run_id) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -130,8 +130,6 @@ def insert(
             run_id,
         ),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
 
 
 def refresh(
@@ -212,8 +210,11 @@ def add_events(db: Database, events: Iterable[Event]) -> None:
     )
 
 
-def get(db: Database, alert_id: int) -> AlertRow | None:
-    row = db.one(f"SELECT {_COLUMNS} FROM alerts WHERE id = ?", (alert_id,))
+def get(db: Database, alert_id: int, *, for_update: bool = False) -> AlertRow | None:
+    """An alert; `for_update` (inside a transaction that will change it) locks its row
+    until the transaction ends, so two replicas deciding at once are serialized."""
+    lock = db.for_update if for_update else ""
+    row = db.one(f"SELECT {_COLUMNS} FROM alerts WHERE id = ?{lock}", (alert_id,))
     return _row(row) if row else None
 
 

@@ -64,6 +64,7 @@ def now() -> str:
 
 def append(db: Database, actor: str, action: str, subject: str, data: dict[str, Any]) -> int:
     """Append one entry (call inside a write transaction); returns its sequence number."""
+    db.lock("audit")  # one appender at a time across connections: the chain stays a chain
     head = db.one("SELECT seq, hash FROM audit_head WHERE id = 1")
     seq, prev = (int(head[0]) + 1, str(head[1])) if head else (1, GENESIS)
     at = now()

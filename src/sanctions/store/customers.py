@@ -74,12 +74,10 @@ class Known:
 
 
 def start_import(db: Database, at: str, source: str, user: str) -> int:
-    cursor = db.execute(
+    return db.insert(
         "INSERT INTO customer_imports (started_at, source, user) VALUES (?, ?, ?)",
         (at, source, user),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
 
 
 def finish_import(db: Database, import_id: int, counts: dict[str, int]) -> None:
@@ -224,9 +222,9 @@ def search(
 
 def count(db: Database) -> dict[str, int]:
     row = db.one(
-        "SELECT COUNT(*), COALESCE(SUM(removed_at IS NULL), 0), "
-        "COALESCE(SUM(removed_at IS NULL AND (screened_revision IS NULL "
-        "OR screened_revision != revision)), 0) FROM customers"
+        "SELECT COUNT(*), COUNT(CASE WHEN removed_at IS NULL THEN 1 END), "
+        "COUNT(CASE WHEN removed_at IS NULL AND (screened_revision IS NULL "
+        "OR screened_revision != revision) THEN 1 END) FROM customers"
     )
     assert row is not None
     total, active, unscreened = row
@@ -297,11 +295,13 @@ def covered_names(db: Database, keys: Sequence[str], length: int) -> list[tuple[
         return []
     marks = ",".join("?" * len(keys))
     rows = db.all(
-        "SELECT customer_id, name_no, SUM(weight) >= sure FROM ("
+        # `loose`, `sure` and `length` are the name's, the same on each of its rows: MAX
+        # reads them (standard SQL; SQLite would take them bare).
+        "SELECT customer_id, name_no, SUM(weight) >= MAX(sure) FROM ("
         "SELECT DISTINCT customer_id, name_no, token_no, weight, loose, sure, length "
-        f"FROM customer_keys WHERE key IN ({marks})) GROUP BY customer_id, name_no "
-        "HAVING SUM(weight) >= sure OR (SUM(weight) >= loose AND "
-        "5 * ABS(length - ?) <= length + ?) ORDER BY customer_id, name_no",
+        f"FROM customer_keys WHERE key IN ({marks})) AS k GROUP BY customer_id, name_no "
+        "HAVING SUM(weight) >= MAX(sure) OR (SUM(weight) >= MAX(loose) AND "
+        "5 * ABS(MAX(length) - ?) <= MAX(length) + ?) ORDER BY customer_id, name_no",
         [*keys, length, length],
     )
     return [(cid, number, bool(sure)) for cid, number, sure in rows]

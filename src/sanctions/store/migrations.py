@@ -4,6 +4,11 @@
 table existed (release 0.1.0) counted their migrations in SQLite's `PRAGMA user_version`;
 that count is read once and the table is filled in from it. Append new migrations at the
 end; never edit one that has shipped.
+
+The migrations are written in SQLite's words and run as written there; on PostgreSQL each
+statement goes through `Database.ddl` (`_pg.translate_ddl`: identity columns, BIGINT,
+DOUBLE PRECISION, `COLLATE "C"`, no `WITHOUT ROWID`), the one place the dialects' DDL
+differs. Both backends get the same numbered migrations, recorded the same way.
 """
 
 from __future__ import annotations
@@ -282,7 +287,9 @@ def migrate(db: Database) -> int:
     if not db.table_exists(_TABLE):
         with db.transaction():
             db.execute(
-                f"CREATE TABLE {_TABLE} (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+                db.ddl(
+                    f"CREATE TABLE {_TABLE} (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+                )
             )
             # A 0.1.0 store: its migrations ran before this table; their time is unknown.
             db.executemany(
@@ -293,7 +300,7 @@ def migrate(db: Database) -> int:
         with db.transaction():
             for statement in MIGRATIONS[number].split(";"):
                 if statement.strip():
-                    db.execute(statement)
+                    db.execute(db.ddl(statement))
             db.execute(
                 f"INSERT INTO {_TABLE} (version, applied_at) VALUES (?, ?)", (number + 1, now)
             )

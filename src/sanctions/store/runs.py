@@ -45,13 +45,11 @@ def _row(values: tuple[Any, ...]) -> RunRow:
 def start(
     db: Database, mode: str, at: str, user: str, threshold: float, versions: dict[str, int]
 ) -> int:
-    cursor = db.execute(
+    return db.insert(
         "INSERT INTO monitor_runs (mode, started_at, user, threshold, list_versions) "
         "VALUES (?, ?, ?, ?, ?)",
         (mode, at, user, threshold, json.dumps(versions, sort_keys=True)),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
 
 
 def finish(db: Database, run_id: int, at: str, counts: dict[str, int]) -> None:

@@ -11,7 +11,7 @@ version.
 from __future__ import annotations
 
 import json
-import sqlite3
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,11 +23,17 @@ from ..errors import NotFound, ParseError
 from ..model import Entity
 from ..sources.base import Publication
 from . import audit
-from ._db import Database, DatabaseError
+from ._db import Database, open_database
 from ._links import resolve_links, serialize
 from .migrations import migrate
 
 _BATCH = 1000
+
+log = logging.getLogger("sanctions.store")
+
+
+def _say_waiting(message: str) -> None:
+    log.warning("%s", message)
 
 
 @dataclass
@@ -98,14 +104,21 @@ def changed_properties(old: Entity, new: Entity) -> list[str]:
 
 class Store:
     """An open store: list versions and entities here; fetch state (`FetchState`) and API
-    keys (`keys`) share its database. `path` may be ":memory:" for tests."""
+    keys (`keys`) share its database. `location` is a SQLite file (or `sqlite:///path`,
+    or ":memory:" for tests) or a `postgresql://user@host:port/db` URL; `path` is how
+    messages name it (a URL without its password)."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.db = Database(path)
+    def __init__(self, location: str | Path) -> None:
+        self.db = open_database(location)
         self.path = self.db.path
+        # The SQLite file, for what lives beside it (the saved index); None for
+        # ":memory:" and PostgreSQL.
+        self.file: str | None = (
+            self.path if self.db.dialect == "sqlite" and self.path != ":memory:" else None
+        )
         try:
             self.schema_version = migrate(self.db)
-        except DatabaseError as exc:
+        except self.db.errors as exc:
             self.db.close()
             raise self.db.wrap_error(exc, "open the store") from exc
         except BaseException:
@@ -113,7 +126,7 @@ class Store:
             raise
 
     @property
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Any:
         """The raw connection, for tests that inspect tables; the code above store/ uses
         the store's methods."""
         return self.db.conn
@@ -136,21 +149,47 @@ class Store:
         on_entity: Callable[[int], None] | None = None,
         max_removed_share: float | None = None,
         actor: str = "system",
+        on_wait: Callable[[str], None] = _say_waiting,
     ) -> LoadResult:
         """Store a publication as a new active version, unless its bytes equal the active one.
 
         All or nothing: any error while reading the entities rolls the whole load back.
+        One loader per source at a time: a second one (on PostgreSQL, maybe on another
+        machine) is told via `on_wait`, waits, then finds the first one's version.
         """
+        with self.db.source_lock(publication.source, on_wait):
+            return self._load(
+                publication,
+                sha256=sha256,
+                on_entity=on_entity,
+                max_removed_share=max_removed_share,
+                actor=actor,
+            )
+
+    def _load(
+        self,
+        publication: Publication,
+        *,
+        sha256: str,
+        on_entity: Callable[[int], None] | None,
+        max_removed_share: float | None,
+        actor: str,
+    ) -> LoadResult:
         source = publication.source
         current = self._active_version(source)
         if current is not None and current.sha256 == sha256:
             return LoadResult("unchanged", current)
         loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db.transaction() as conn:
+            # Again inside the write transaction: a loader of the same bytes that waited for
+            # ours finds our version instead of storing the same list twice.
+            current = self._active_version(source)
+            if current is not None and current.sha256 == sha256:
+                return LoadResult("unchanged", current)
             (seq,) = conn.execute(
                 "SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE source = ?", (source,)
             ).fetchone()
-            cursor = conn.execute(
+            version_id = conn.insert(
                 "INSERT INTO versions (source, seq, format, sha256, loaded_at, files) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (
@@ -162,8 +201,6 @@ class Store:
                     json.dumps([str(p) for p in publication.files]),
                 ),
             )
-            version_id = cursor.lastrowid
-            assert version_id is not None
             counts = self._insert_entities(conn, publication, version_id, on_entity)
             total = sum(counts.values())
             if total == 0:
@@ -224,11 +261,8 @@ class Store:
         prefix = publication.source + ":"
 
         def flush() -> None:
-            conn.executemany("INSERT OR IGNORE INTO blobs (hash, data) VALUES (?, ?)", blobs)
-            conn.executemany(
-                "INSERT INTO members (version_id, entity_id, schema, hash) VALUES (?, ?, ?, ?)",
-                members,
-            )
+            conn.bulk_insert("blobs", ("hash", "data"), blobs, ignore_existing=True)
+            conn.bulk_insert("members", ("version_id", "entity_id", "schema", "hash"), members)
             blobs.clear()
             members.clear()
 
@@ -362,14 +396,23 @@ class Store:
         diff = Diff(source, from_seq, to_seq)
         diff.added = sorted(new.keys() - old.keys())
         diff.removed = sorted(old.keys() - new.keys())
-        for entity_id in sorted(old.keys() & new.keys()):
-            if old[entity_id] != new[entity_id]:
-                props = changed_properties(
-                    self._blob(old[entity_id], conn), self._blob(new[entity_id], conn)
-                )
+        differ = [e for e in sorted(old.keys() & new.keys()) if old[e] != new[e]]
+        for start in range(0, len(differ), _BATCH):
+            chunk = differ[start : start + _BATCH]
+            data = self._blobs([h for e in chunk for h in (old[e], new[e])], conn)
+            for entity_id in chunk:
+                props = changed_properties(data[old[entity_id]], data[new[entity_id]])
                 if props:
                     diff.changed.append({"id": entity_id, "properties": props})
         return diff
+
+    def _blobs(self, digests: list[str], conn: Database) -> dict[str, Entity]:
+        """Stored entities by content hash, in one query (a round trip each adds up)."""
+        marks = ",".join("?" * len(set(digests)))
+        rows = conn.all(
+            f"SELECT hash, data FROM blobs WHERE hash IN ({marks})", sorted(set(digests))
+        )
+        return {digest: Entity.from_dict(json.loads(data)) for digest, data in rows}
 
     def changes(
         self, source: str, from_version: int | None = None, to_version: int | None = None

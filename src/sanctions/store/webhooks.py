@@ -61,12 +61,10 @@ def _hook(row: tuple[Any, ...]) -> WebhookRow:
 
 
 def insert(db: Database, url: str, events: tuple[str, ...], secret: str, at: str) -> int:
-    cursor = db.execute(
+    return db.insert(
         "INSERT INTO webhooks (url, events, secret, created_at) VALUES (?, ?, ?, ?)",
         (url, ",".join(events), secret, at),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
 
 
 def get(db: Database, webhook_id: int) -> WebhookRow | None:
