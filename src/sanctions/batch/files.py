@@ -179,6 +179,10 @@ class RowReader:
             self._parquet = pq.ParquetFile(self.path)
         except (pa.ArrowException, OSError) as exc:
             raise ParseError(f"not a readable Parquet file: {exc}", path=self.path) from None
+        except UnicodeDecodeError:  # pyarrow decodes the column names of the schema
+            raise ParseError(
+                "not a readable Parquet file: a column name is not valid UTF-8", path=self.path
+            ) from None
         self.columns = list(self._parquet.schema_arrow.names)
 
     def _parquet_rows(self) -> Iterator[Record]:
@@ -193,6 +197,12 @@ class RowReader:
         except (pa.ArrowException, OSError) as exc:
             raise ParseError(
                 f"unreadable Parquet data after row {row}: {exc}", path=self.path
+            ) from None
+        except UnicodeDecodeError as exc:  # a corrupt string column, decoded by to_pylist
+            raise ParseError(
+                f"unreadable Parquet data after row {row}: a text value is not valid UTF-8 "
+                f"(byte 0x{exc.object[exc.start]:02x})",
+                path=self.path,
             ) from None
 
 

@@ -328,7 +328,7 @@ class Scan:
     def _legal_form_near(self, positions: set[int], forms: set[str]) -> bool:
         """Whether one of the listed legal `forms` ("jsc", "llc") is written, capitalized,
         within LEGAL_REACH words of the matched tokens ("Rust CJSC", "OOO Markus"; not
-        "written in Rust", where rigour reads "in" as a legal form)."""
+        "written in Rust", where a legal-form table could read "in" as one)."""
         prose = self.prose
         first, last = self.segment(min(positions))
         low = prose.word_of[max(first, min(positions) - LEGAL_REACH)]

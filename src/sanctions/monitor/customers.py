@@ -176,6 +176,8 @@ def _json_lines(path: Path) -> Iterator[tuple[int | None, dict[str, Any]]]:
                 ) from None
             except json.JSONDecodeError as exc:
                 raise ParseError(f"not JSON: {exc.msg}", path=path, line=number) from None
+            except RecursionError:  # json's C scanner recurses once per nested [ or {
+                raise ParseError("JSON nested too deeply", path=path, line=number) from None
             if not isinstance(value, dict):
                 raise ParseError("each line must be a JSON object", path=path, line=number)
             yield number, {str(k).strip().lower(): v for k, v in value.items()}

@@ -97,7 +97,7 @@ def _sniff_json(path: Path, head: bytes) -> FormatInfo:
     first_line = head.split(b"\n", 1)[0]
     try:
         record = json.loads(first_line)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: deep nesting
         record = None
     if isinstance(record, dict):
         for info in FORMATS.values():

@@ -148,6 +148,8 @@ def _records(path: Path, needle: bytes = b"") -> Generator[tuple[int, dict[str, 
                 data = json.loads(raw)
             except UnicodeDecodeError as exc:
                 raise ParseError(f"invalid UTF-8: {exc.reason}", path=path, line=number) from exc
+            except RecursionError:  # json's C scanner recurses once per nested [ or {
+                raise ParseError("JSON nested too deeply", path=path, line=number) from None
             except json.JSONDecodeError as exc:
                 if number == 1 and raw.lstrip().startswith(b"["):
                     raise FormatError(

@@ -119,7 +119,14 @@ def _part_text(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> 
         raise ParseError(
             f"not well-formed XML: {exc.msg}", path=source, field=info.filename, line=exc.lineno
         ) from exc
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+    except NotImplementedError as exc:  # zipfile: a compression method it cannot inflate
+        raise FormatError(
+            f"the ZIP entry uses a compression Word never writes: {exc}",
+            path=source,
+            field=info.filename,
+        ) from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        # ValueError: a local header offset the directory gets wrong ("negative seek value")
         raise ParseError(
             f"the ZIP entry is corrupt (truncated?): {exc}", path=source, field=info.filename
         ) from exc

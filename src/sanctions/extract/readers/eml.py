@@ -5,28 +5,41 @@ names and addresses, decoded from RFC 2047), every text/plain part, every text/h
 the text it shows, and the file names of the attachments; a forwarded message
 (message/rfc822) is read the same way, its parts labelled "attached message". Attachment
 contents are not opened.
+
+The stdlib's header parser has bugs on malformed input (a To header cut after `"Name" <`
+raises IndexError in CPython 3.11): a header it cannot parse is read as its raw text, and a
+MIME structure it cannot walk is a `ParseError` naming the file.
 """
 
 from __future__ import annotations
 
 import email
 from email import policy
+from email.errors import MessageError
 from email.headerregistry import AddressHeader
 from email.message import EmailMessage, Message
 
+from ...errors import ParseError
 from .html import html_to_text
 from .text import decode
 
 _PEOPLE = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc")
 _MAX_PARTS = 5_000  # MIME parts read from one message, nested ones included
 _MAX_DEPTH = 20  # messages attached inside attached messages
+# What the stdlib's email parser raises on input it does not expect (besides its own errors).
+_PARSER_BUGS = (IndexError, ValueError, TypeError, AttributeError, MessageError)
 
 
 def read_eml(data: bytes, source: str) -> list[tuple[str, str]]:
     """(part label, text) in reading order: headers, bodies, attachment names."""
     message = email.message_from_bytes(data, policy=policy.default)
     parts: list[tuple[str, str]] = []
-    _read(message, source, parts, depth=0)
+    try:
+        _read(message, source, parts, depth=0)
+    except _PARSER_BUGS as exc:
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        message_text = f"the e-mail's MIME structure cannot be read ({reason})"
+        raise ParseError(message_text, path=source) from exc
     return [(label, text) for label, text in parts if text.strip()]
 
 
@@ -64,15 +77,26 @@ def _read(message: Message, source: str, parts: list[tuple[str, str]], depth: in
 
 def _headers(message: Message) -> str:
     lines = []
-    subject = message.get("Subject")
-    if subject:
-        lines.append(f"Subject: {' '.join(str(subject).split())}")
+    for subject in _header_values(message, "Subject")[:1]:
+        if subject:
+            lines.append(f"Subject: {' '.join(str(subject).split())}")
     for name in _PEOPLE:
-        for header in message.get_all(name) or []:
-            people = _people(header)
+        for header in _header_values(message, name):
+            try:
+                people = _people(header)
+            except _PARSER_BUGS:
+                people = " ".join(str(header).split())
             if people:
                 lines.append(f"{name}: {people}")
     return "\n".join(lines)
+
+
+def _header_values(message: Message, name: str) -> list[object]:
+    """Every value of a header, parsed; as raw text when the stdlib's parser fails on it."""
+    try:
+        return list(message.get_all(name) or [])
+    except _PARSER_BUGS:
+        return [value for key, value in message.raw_items() if key.lower() == name.lower()]
 
 
 def _people(header: object) -> str:
