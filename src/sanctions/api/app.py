@@ -8,14 +8,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from .. import __version__, web
-from ..settings import ApiSettings
+from ..settings import ApiSettings, is_database_url
 from ..store import Store
+from .deps import refuse_unknown_query
 from .errors import BodyLimit, install_error_handlers
 from .headers import SecurityHeaders, api_headers
 from .jobs import BatchJobs
+from .limits import JsonDepthLimit
 from .metrics import Metrics, MetricsMiddleware
 from .routes import (
     alerts,
@@ -46,7 +48,8 @@ def create_app(
     """The HTTP API over the store at `db`. See docs/api.md."""
     return create_app_from_settings(
         ApiSettings(
-            db=Path(db),
+            # A postgresql:// URL stays a string: Path would collapse its "//".
+            db=db if is_database_url(db) else Path(db),
             no_auth=no_auth,
             reload_every=reload_every,
             max_body_bytes=max_body_bytes,
@@ -77,6 +80,7 @@ def create_app_from_settings(settings: ApiSettings) -> FastAPI:
         summary="Screen names against official sanctions lists.",
         version=__version__,
         lifespan=lifespan,
+        dependencies=[Depends(refuse_unknown_query)],
     )
     app.state.sanctions = state
     app.state.jobs = jobs
@@ -86,7 +90,9 @@ def create_app_from_settings(settings: ApiSettings) -> FastAPI:
     for module in routers:
         app.include_router(module.router)
     web.install(app)  # the analysts' UI under /ui/, on the same state and store
-    # Outermost first: metrics see every response, including 413s from the body limit.
+    # Innermost first: metrics see every response, including 413s from the body limit, and
+    # the body limit counts the bytes before the nesting limit buffers a JSON body.
+    app.add_middleware(JsonDepthLimit)
     app.add_middleware(
         BodyLimit, limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
     )

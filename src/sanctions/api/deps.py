@@ -5,17 +5,38 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Path, Query, Request, Security
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from fastapi.security import APIKeyHeader, APIKeyQuery, HTTPAuthorizationCredentials, HTTPBearer
 
 from ..auth import PERMISSIONS, Principal
 from ..errors import QueryError
 from ..screen import Screener
+from ..settings import MAX_ROW_ID
 from .errors import ApiError
 from .models import ErrorResponse
 from .state import ApiState
 
-_bearer = HTTPBearer(auto_error=False, description="An API key from `sanctions keys create`.")
+# The three ways to send a key, as security schemes of /openapi.json (any one will do).
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="`Authorization: Bearer <key>`, with a key from `sanctions keys create`.",
+)
+_apikey_header = APIKeyHeader(
+    name="Authorization",
+    scheme_name="ApiKey",
+    auto_error=False,
+    description="`Authorization: ApiKey <key>`: the header value is `ApiKey` and the key, as "
+    "yente and its client send it.",
+)
+_apikey_query = APIKeyQuery(
+    name="api_key",
+    scheme_name="ApiKeyQuery",
+    auto_error=False,
+    description="`?api_key=<key>`, as the OpenSanctions API takes it; prefer a header, since "
+    "URLs end up in proxy logs.",
+)
 
 # The error statuses routes document, all in the one JSON error shape.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -44,10 +65,13 @@ def bearer_key(header: str | None) -> str | None:
 
 def require_key(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
+    _bearer_credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
+    _apikey_header: Annotated[str | None, Security(_apikey_header)] = None,
+    _apikey_query: Annotated[str | None, Security(_apikey_query)] = None,
 ) -> Principal:
     """401 unless the request carries a valid, unrevoked key of an active user (or the app
-    runs --no-auth); the key's user and role, for permission checks and the audit trail."""
+    runs --no-auth); the key's user and role, for permission checks and the audit trail.
+    The security parameters only document the schemes: the key is read here, once."""
     cached: Principal | None = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
@@ -95,6 +119,40 @@ Decider = Annotated[Principal, _permission("decide")]
 Approver = Annotated[Principal, _permission("approve")]
 Auditor = Annotated[Principal, _permission("audit")]
 Admin = Annotated[Principal, _permission("manage")]
+
+
+# Ids and offsets beyond a 64-bit integer cannot exist; refusing them (422) keeps them from
+# reaching the store, whose driver cannot bind them.
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+Offset = Annotated[int, Query(ge=0, le=MAX_ROW_ID, description="Rows to skip.")]
+
+# Query parameters every route takes besides its own.
+_ALWAYS_ALLOWED = frozenset({"api_key"})
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    """The query parameters a route takes, its dependencies' included."""
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def refuse_unknown_query(request: Request) -> None:
+    """422 for a query parameter the route does not take, so a misspelt `?treshold=0.9` is
+    not silently ignored (as unknown body fields are refused). The web UI is left alone."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or route.path.startswith("/ui"):
+        return
+    takes = _query_names(route.dependant)
+    unknown = sorted(set(request.query_params) - takes - _ALWAYS_ALLOWED)
+    if unknown:
+        raise ApiError(
+            422,
+            f"unknown query parameter {unknown[0]!r}; this endpoint takes "
+            + (", ".join(sorted(takes)) or "none"),
+            unknown[0],
+        )
 
 
 def check_lists(screener: Screener, lists: list[str] | None) -> list[str] | None:

@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import SanctionsError, http_status_of
@@ -98,12 +99,63 @@ def _http(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 404 and message == "Not Found":
         message = f"no endpoint {request.method} {request.url.path}; see /docs"
     field = "body" if exc.status_code == 413 else None
-    return error_response(exc.status_code, message, [{"field": field, "message": message}])
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # RFC 9110: name every method the path takes
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return error_response(
+        exc.status_code, message, [{"field": field, "message": message}], **headers
+    )
 
 
-def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return error_response(500, f"internal error ({type(exc).__name__}); see the server log")
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods some route takes on the request's path (Starlette's 405 names only those
+    of the first route that matched the path): each one tried against the app's routes."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]
+
+
+class InternalErrors:
+    """The 500 for an exception no handler took: logged with its traceback, answered in the
+    one JSON shape without it (no message, no path: those stay in the server log).
+
+    A middleware, installed innermost, rather than an `Exception` handler: Starlette runs
+    that handler outside every middleware, so its 500s went without the security headers.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except HTTPException:  # the body limit's 413, answered further out
+            raise
+        except Exception as exc:
+            log.error("unexpected error on %s %s", scope["method"], scope["path"], exc_info=exc)
+            if started:  # too late for a status: the client sees the connection end
+                raise
+            name = type(exc).__name__
+            response = error_response(500, f"internal error ({name}); see the server log")
+            await response(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -111,7 +163,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SanctionsError, _sanctions)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(HTTPException, _http)
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_middleware(InternalErrors)  # the first middleware added, so the innermost
 
 
 class BodyLimit:
@@ -194,4 +246,11 @@ def _too_large_message(what: str, size: int, limit: int, streamed: bool = False)
     return f"{what} of {amount} is over the limit of {limit:,} bytes ({limit / 2**20:g} MiB)"
 
 
-__all__ = ["ApiError", "BodyLimit", "error_body", "error_response", "install_error_handlers"]
+__all__ = [
+    "ApiError",
+    "BodyLimit",
+    "InternalErrors",
+    "error_body",
+    "error_response",
+    "install_error_handlers",
+]

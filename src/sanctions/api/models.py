@@ -1,7 +1,8 @@
 """Request and response bodies of the HTTP API (pydantic), which also make up /openapi.json.
 
 Request models forbid unknown fields, so a misspelt field ("birthdate") is a 422 naming it
-instead of being silently ignored.
+instead of being silently ignored, and are strict: `"threshold": false` or `"limit": "10"`
+is a 422 too, not a value pydantic guessed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..settings import DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, MAX_QUERIES
 class QueryFields(BaseModel):
     """The fields of one screening query, as `sanctions screen` takes them."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
     name: str | None = Field(None, examples=["Dan Gertler"], description="The name to screen.")
     schema_: str | None = Field(

@@ -1,21 +1,25 @@
 """Request bodies of the monitoring routes (customers, runs, decisions), for /openapi.json.
 
-Like the screening models they forbid unknown fields; the content rules (schemas, dates,
-countries) are the customer import's own, so the API and `customers import` agree."""
+Like the screening models they forbid unknown fields and are strict about types; the
+content rules (schemas, dates, countries) are the customer import's own, so the API and
+`customers import` agree."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..settings import DEFAULT_THRESHOLD
+from ..settings import DECISIONS, DEFAULT_THRESHOLD
 
 MAX_CUSTOMERS = 10_000  # per request; larger portfolios go through `customers import`
+# An enum in /openapi.json, so a wrong decision is a 422 naming the field.
+Decision = Literal["false_positive", "true_match", "escalate"]
+assert set(get_args(Decision)) == set(DECISIONS), "settings.DECISIONS changed"
 
 
 class CustomerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
     id: str = Field(..., examples=["C-1001"], description="Your customer id (the upsert key).")
     name: str = Field(..., examples=["Dan Gertler"])
@@ -41,34 +45,32 @@ class CustomerIn(BaseModel):
 
 
 class CustomersIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     customers: list[CustomerIn] = Field(..., min_length=1, max_length=MAX_CUSTOMERS)
 
 
 class RunIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     full: bool = Field(False, description="Re-screen everything instead of a delta run.")
     threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
 
 
 class DecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    decision: str = Field(
-        ..., examples=["false_positive"], description="false_positive, true_match or escalate."
-    )
+    decision: Decision = Field(..., examples=["false_positive"])
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
 class ApprovalIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     reason: str | None = Field(None, max_length=2000, description="A note (optional).")
 
 
 class RejectionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     reason: str = Field(..., min_length=1, max_length=2000)

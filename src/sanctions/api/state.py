@@ -3,7 +3,9 @@
 Each worker process builds its own `Screener` from the store when it starts (in the
 background, so /healthz answers at once and /readyz says 503 until the index is loaded),
 then checks every `reload_every` seconds whether a newer list version is active. A new
-index is built aside and swapped in with one reference assignment: a request takes the
+index is mapped from the file the loader saved beside the store (built by a child process
+when it is missing or stale, `persistent.open_index(build_aside=True)`) in a background
+thread, and swapped in with one reference assignment: a request takes the
 current `Loaded` once and finishes on it even if a swap happens meanwhile. Nothing else is
 kept between requests but the store, so replicas can run side by side against one store.
 """
@@ -16,6 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from ..auth import KeyChecker
@@ -69,13 +72,17 @@ class ApiState:
             store = self.store()
             active = {v.source: v.version for v in store.lists()}
             if not active:
-                self.load_error = f"no lists are loaded in {self.settings.db}"
-                raise ApiError(503, f"not ready: {self.load_error}")
+                # No store path here: it reaches clients in /readyz and every 503.
+                self.load_error = "no lists are loaded in the store (see `sanctions load`)"
+                raise ApiError(503, self.load_error)
             current = self.current
             if current is not None and current.screener.versions == active and not force:
                 return False
             started = time.perf_counter()
-            screener = Screener.from_store(store)
+            # A missing or stale saved index is built by a child process (the loader has
+            # usually built it already): never on this process's GIL, which the request
+            # threads and the event loop need.
+            screener = Screener.from_store(store, build_aside=True)
             loaded = Loaded(screener, screener.index.by_id)
             self.current = loaded  # the swap: requests already running keep their Loaded
             self.load_error = None
@@ -118,17 +125,34 @@ class ApiState:
             log.warning("stale-list check or webhook delivery failed: %s", exc)
 
     async def keep_loaded(self) -> None:
-        """Load at start-up (retrying), then check for newer versions every reload_every s."""
+        """Load at start-up (retrying), then check for newer versions every reload_every s.
+
+        Housekeeping runs in a task of its own: it writes to the store, and a write waits
+        while a loader holds the store's write transaction (up to the busy timeout, longer
+        than many loads), which must not hold up the check that swaps in the new index."""
         every = self.settings.reload_every
+        chores = asyncio.create_task(self._keep_housekeeping(every))
+        try:
+            while True:
+                try:
+                    await asyncio.to_thread(self.reload)
+                except Exception as exc:  # keep serving the old index; say why in /readyz
+                    message = exc.message if isinstance(exc, ApiError) else str(exc)
+                    if self.current is None:
+                        self.load_error = message
+                    log.warning("index reload failed: %s", message)
+                if self.current is not None and every <= 0:
+                    break
+                await asyncio.sleep(every if self.current is not None and every > 0 else 2.0)
+            await chores  # with no periodic checks, housekeeping runs once
+        finally:
+            chores.cancel()
+            with suppress(asyncio.CancelledError):
+                await chores
+
+    async def _keep_housekeeping(self, every: float) -> None:
         while True:
-            try:
-                await asyncio.to_thread(self.reload)
-            except Exception as exc:  # keep serving the old index; say why in /readyz
-                message = exc.message if isinstance(exc, ApiError) else str(exc)
-                if self.current is None:
-                    self.load_error = message
-                log.warning("index reload failed: %s", message)
             await asyncio.to_thread(self.housekeeping)
-            if self.current is not None and every <= 0:
+            if every <= 0:
                 return
-            await asyncio.sleep(every if self.current is not None and every > 0 else 2.0)
+            await asyncio.sleep(every)

@@ -7,10 +7,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from ...errors import QueryError, UsageError
 from ...monitor import decisions
 from ...monitor.alerts import query_alerts
 from ...store import audit
-from ..deps import ERROR_RESPONSES, Approver, Auditor, Decider, Reader, api_state
+from ..deps import (
+    ERROR_RESPONSES,
+    Approver,
+    Auditor,
+    Decider,
+    Offset,
+    Reader,
+    RowId,
+    api_state,
+)
 from ..monitor_models import ApprovalIn, DecisionIn, RejectionIn
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
@@ -32,7 +42,7 @@ def list_alerts(
     list_: str | None = Query(None, alias="list", description="One list's alerts."),
     min_score: float | None = Query(None, ge=0.0, le=1.0),
     limit: int = Query(100, ge=1, le=10_000),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """The alert queue, oldest first: `alerts`, `total` matching, counts `by_state`."""
     return query_alerts(
@@ -48,13 +58,13 @@ def list_alerts(
 
 
 @router.get("/alerts/{alert_id}", tags=["Alerts"])
-def get_alert(alert_id: int, request: Request, _who: Reader) -> Any:
+def get_alert(alert_id: RowId, request: Request, _who: Reader) -> Any:
     """An alert: both sides, the explanation, the pending proposal, its decision history."""
     return decisions.alert_detail(api_state(request).store(), alert_id)
 
 
 @router.post("/alerts/{alert_id}/decision", tags=["Alerts"])
-def decide(alert_id: int, body: DecisionIn, request: Request, who: Decider) -> dict[str, Any]:
+def decide(alert_id: RowId, body: DecisionIn, request: Request, who: Decider) -> dict[str, Any]:
     """Decide (analyst or above). A decision the four-eyes policy names becomes
     pending_approval until a different user approves it."""
     store = api_state(request).store()
@@ -64,7 +74,7 @@ def decide(alert_id: int, body: DecisionIn, request: Request, who: Decider) -> d
 
 @router.post("/alerts/{alert_id}/approval", tags=["Alerts"])
 def approve(
-    alert_id: int,
+    alert_id: RowId,
     request: Request,
     who: Approver,
     body: ApprovalIn | None = None,
@@ -76,7 +86,7 @@ def approve(
 
 
 @router.post("/alerts/{alert_id}/rejection", tags=["Alerts"])
-def reject(alert_id: int, body: RejectionIn, request: Request, who: Approver) -> dict[str, Any]:
+def reject(alert_id: RowId, body: RejectionIn, request: Request, who: Approver) -> dict[str, Any]:
     """Send a pending decision back to the state it was proposed from."""
     store = api_state(request).store()
     decisions.reject(store, alert_id, user=who.user, reason=body.reason)
@@ -97,6 +107,11 @@ def export(
     limit: int = Query(1000, ge=1, le=100_000),
 ) -> dict[str, Any]:
     """Audit entries in order, each with its hash and the previous entry's."""
+    if since is not None:
+        try:
+            audit.normalize_since(since)
+        except (UsageError, OverflowError) as exc:  # the store's 400 knows no query field
+            raise QueryError(f"since {since!r}: {exc}", field="since") from None
     db = api_state(request).store().db
     entries = []
     for entry in audit.entries(db, since):

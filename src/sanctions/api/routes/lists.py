@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from ...settings import MAX_ROW_ID
 from ..deps import ERROR_RESPONSES, Admin, api_state, require_key
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], responses=ERROR_RESPONSES)
@@ -32,8 +33,12 @@ def lists(request: Request) -> dict[str, Any]:
 def changes(
     source: str,
     request: Request,
-    from_version: int | None = Query(None, alias="from", ge=1, description="Older version."),
-    to_version: int | None = Query(None, alias="to", ge=1, description="Newer [latest]."),
+    from_version: int | None = Query(
+        None, alias="from", ge=1, le=MAX_ROW_ID, description="Older version."
+    ),
+    to_version: int | None = Query(
+        None, alias="to", ge=1, le=MAX_ROW_ID, description="Newer [latest]."
+    ),
 ) -> dict[str, Any]:
     """Entities added, removed and changed between two versions (default: the last two)."""
     store = api_state(request).store()

@@ -15,7 +15,7 @@ from ...monitor.run import run_monitor
 from ...settings import DEFAULT_THRESHOLD
 from ...store import customers as customer_rows
 from ...store import runs
-from ..deps import ERROR_RESPONSES, Admin, Auditor, Reader, api_state
+from ..deps import ERROR_RESPONSES, Admin, Auditor, Offset, Reader, RowId, api_state
 from ..monitor_models import CustomerIn, CustomersIn, RunIn
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
@@ -50,7 +50,7 @@ def list_customers(
     request: Request,
     _who: Reader,
     limit: int = Query(100, ge=1, le=10_000),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     removed: bool = Query(False, description="Include removed customers."),
 ) -> dict[str, Any]:
     db = api_state(request).store().db
@@ -86,14 +86,14 @@ def list_runs(
     request: Request,
     _who: Reader,
     limit: int = Query(50, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     db = api_state(request).store().db
     return {"runs": [r.to_json() for r in runs.listing(db, limit, offset)]}
 
 
 @router.get("/monitor/runs/{run_id}", tags=["Monitoring"])
-def get_run(run_id: int, request: Request, _who: Reader) -> dict[str, Any]:
+def get_run(run_id: RowId, request: Request, _who: Reader) -> dict[str, Any]:
     run = runs.get(api_state(request).store().db, run_id)
     if run is None:
         raise NotFound(f"no monitoring run {run_id}")

@@ -31,6 +31,7 @@ async def screen(body: ScreenRequest, request: Request) -> ScreenResponse:
     single = body.model_dump(
         include={"name", "schema_", "birth_date", "country", "id_number", "gender", "id"},
         exclude_none=True,
+        by_alias=True,  # "schema", not the attribute's name, in the message below
     )
     if body.queries is not None and single:
         raise QueryError(
