@@ -10,7 +10,17 @@ import typer
 
 from ..errors import UsageError
 from ..settings import ApiSettings, MiB
-from .common import DbOption, JsonOption, db_path, err, handles_errors, open_store, out, print_json
+from .common import (
+    DbOption,
+    JsonOption,
+    db_file,
+    db_path,
+    err,
+    handles_errors,
+    open_store,
+    out,
+    print_json,
+)
 
 # The defaults `serve` shows are the API settings' own.
 _API = ApiSettings(Path("sanctions.db"))
@@ -58,9 +68,11 @@ def serve(
     """Serve the HTTP API (screening, yente /match, batches, lists). See docs/api.md."""
     import uvicorn
 
-    path = db_path(db)
-    if not path.exists():
-        raise UsageError(f"{path}: no store here; load lists first with `sanctions load`")
+    location = db_path(db)
+    file = db_file(db)
+    if file is not None and not file.exists():
+        raise UsageError(f"{file}: no store here; load lists first with `sanctions load`")
+    path = file if file is not None else location
     settings = ApiSettings(
         db=path,
         no_auth=no_auth,
@@ -85,6 +97,10 @@ def serve(
         # /metrics counts every request.
         access_log=False,
         server_header=False,  # no software banner in every response
+        # uvicorn's 5 s default closes a kept-alive connection while a busy event loop has
+        # not yet read the request waiting on it (the client sees a reset); load balancers
+        # idle connections out well before 30 s.
+        timeout_keep_alive=30,
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..sources.detect import InputSet, open_publication, plan_inputs
 from ..store import LoadResult, Store
+from . import testhook
 
 _CHUNK = 1 << 20
 
@@ -40,20 +41,27 @@ def load_paths(
     """Load every publication found in `paths`, each as its own all-or-nothing version.
 
     Every file is recognised before anything is written, so a file of unknown format stops
-    the whole command with nothing changed.
+    the whole command with nothing changed. Loads into one SQLite store take turns (one
+    writer at a time): a second loader waits for the first, up to the store's busy timeout,
+    then fails with a `StoreError`, never a half version.
     """
     plans = plan_inputs(paths, source)
+    pause_at = testhook.pause_point()
+    testhook.watch_statements(pause_at, store)
     results = []
     for inputs in plans:
         if on_start is not None:
             on_start(inputs)
         publication = open_publication(inputs)
-        results.append(
-            store.load(
-                publication,
-                sha256=input_sha256(inputs),
-                on_entity=on_entity,
-                max_removed_share=max_removed_share,
+        try:
+            results.append(
+                store.load(
+                    publication,
+                    sha256=input_sha256(inputs),
+                    on_entity=testhook.pausing_counter(pause_at, on_entity),
+                    max_removed_share=max_removed_share,
+                )
             )
-        )
+        except store.db.errors as exc:  # e.g. "database is locked" after the busy timeout
+            raise store.db.wrap_error(exc, f"load {inputs.source}") from exc
     return results

@@ -5,7 +5,9 @@ Its header records the versions it was built from (source, version number, file 
 and a fingerprint of the code and tables that analyse names. Opening checks both, and the
 file's own size and checksum: anything that does not fit is rebuilt, never served, and the
 log says why. Builds take a lock file, so several processes (server workers, an updater)
-build once and the others wait and map the result.
+build once and the others wait and map the result. A server asks for `build_aside`: when it
+finds no fitting file it has a child process (at lower CPU priority) build and save it, and
+only maps the result, so a build never competes with its request threads for the GIL.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -46,17 +50,18 @@ def analysis_fingerprint() -> str:
         if path.is_file() and path.name.endswith((".py", ".yml", ".yaml", ".json")):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
-    for dependency in ("rigour", "rapidfuzz"):
+    for dependency in ("anyascii", "pycountry", "rapidfuzz"):
         with suppress(PackageNotFoundError):
             digest.update(f"{dependency} {version(dependency)}".encode())
     return digest.hexdigest()[:32]
 
 
 def index_path(store: Store) -> Path | None:
-    """Where the store's index lives; None for an in-memory store."""
-    if store.path == ":memory:":
+    """Where the store's index lives: beside its SQLite file; None for an in-memory or a
+    PostgreSQL store (each process builds its own index)."""
+    if store.file is None:
         return None
-    return Path(store.path + ".index")
+    return Path(store.file + ".index")
 
 
 def version_key(versions: list[VersionInfo]) -> dict[str, list[object]]:
@@ -94,9 +99,10 @@ def _build_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def open_index(store: Store, *, rebuild: bool = False) -> NameIndex:
+def open_index(store: Store, *, rebuild: bool = False, build_aside: bool = False) -> NameIndex:
     """The index of the store's active versions: the saved one when it fits, else a new
-    one, built, saved and mapped."""
+    one, built, saved and mapped. `build_aside`: build it in a child process (see the module
+    docstring); in this process only if that fails."""
     versions = store.lists()
     path = index_path(store)
     if path is None:
@@ -105,6 +111,14 @@ def open_index(store: Store, *, rebuild: bool = False) -> NameIndex:
         reason = _try_open(path, versions)
         if isinstance(reason, NameIndex):
             return reason
+        if build_aside and store.file is not None:
+            log.info("building the screening index in a child process: %s", reason)
+            _build_in_child(store.file)
+            versions = store.lists()  # the child built what was active when it started
+            reason = _try_open(path, versions)
+            if isinstance(reason, NameIndex):
+                return reason
+            log.warning("the child process built no fitting index, building here: %s", reason)
     else:
         reason = f"{path}: a rebuild was asked for"
     with _build_lock(path):
@@ -112,6 +126,7 @@ def open_index(store: Store, *, rebuild: bool = False) -> NameIndex:
             again = _try_open(path, versions)
             if isinstance(again, NameIndex):
                 return again
+        _remove_leftovers(path)
         log.info("building the screening index: %s", reason)
         started = time.perf_counter()
         index = build_index(store, versions)
@@ -127,6 +142,43 @@ def open_index(store: Store, *, rebuild: bool = False) -> NameIndex:
             time.perf_counter() - started,
         )
     return NameIndex.open(path, verify=False)  # just written and checked by the OS
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Temporary files of a builder that died while writing (NameIndex.save writes aside,
+    then renames): with the build lock held, nobody else is writing one."""
+    for leftover in path.parent.glob(path.name + ".*.tmp"):
+        with suppress(OSError):
+            leftover.unlink()
+            log.warning("removed %s, left by an index build that did not finish", leftover)
+
+
+_CHILD_NICE = 10
+_CHILD = (
+    "import os, sys\n"
+    f"os.nice({_CHILD_NICE})\n"
+    "from sanctions.store import Store\n"
+    "from sanctions.screen.persistent import open_index\n"
+    "with Store(sys.argv[1]) as store:\n"
+    "    open_index(store)\n"
+)
+
+
+def _build_in_child(file: str) -> None:
+    """Build and save the index of the store at `file` in a child process (which waits for
+    the build lock like any other builder, so a loader already building it is not repeated)."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, file], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        log.warning(
+            "building the index in a child process failed (%s): %s",
+            done.returncode,
+            done.stderr.strip()[-1000:],
+        )
+    else:
+        log.info("index built by a child process in %.1f s", time.perf_counter() - started)
 
 
 def _try_open(path: Path, versions: list[VersionInfo]) -> NameIndex | str:

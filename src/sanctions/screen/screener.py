@@ -95,18 +95,23 @@ class Screener:
 
     @classmethod
     def from_store(
-        cls, store: Store, sources: Iterable[str] | None = None, *, rebuild: bool = False
+        cls,
+        store: Store,
+        sources: Iterable[str] | None = None,
+        *,
+        rebuild: bool = False,
+        build_aside: bool = False,
     ) -> Screener:
         """A screener over the store's active versions, through the index saved beside the
-        store (`persistent.open_index`: mapped when it fits, rebuilt when it does not).
-        `sources` limits screening to those lists."""
+        store (`persistent.open_index`: mapped when it fits, rebuilt when it does not, in a
+        child process with `build_aside`). `sources` limits screening to those lists."""
         wanted = set(sources) if sources is not None else None
         active = store.lists()
         if wanted is not None and (missing := wanted - {v.source for v in active}):
             raise QueryError(
                 f"no active version of {', '.join(sorted(missing))}; load it first", field="lists"
             )
-        index = open_index(store, rebuild=rebuild)
+        index = open_index(store, rebuild=rebuild, build_aside=build_aside)
         versions = {v.source: v.version for v in active if wanted is None or v.source in wanted}
         return cls(index, versions, frozenset(wanted) if wanted is not None else None)
 
