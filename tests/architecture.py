@@ -29,6 +29,7 @@ LAYERS = {
     "monitor": 1,
     "evaluate": 1,
     "extract": 1,
+    "spark": 1,
     "auth": 1,
     "match": 2,
     "sources": 2,
@@ -45,6 +46,7 @@ PEERS = {
     ("monitor", "auth"),  # decisions check the acting user's role
     ("evaluate", "screen"),  # an evaluation screens its cases through the one façade
     ("extract", "screen"),  # documents and payments are screened through the one façade
+    ("spark", "screen"),  # Spark executors screen through the one façade, as local batch does
     ("store", "sources"),  # a load stores a `Publication`, the parsers' output type
 }
 # Modules allowed loose at the top of the package, beside at most MAX_LOOSE others.

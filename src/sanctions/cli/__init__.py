@@ -45,6 +45,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "audit": ("admin", "audit_app", True),
     "users": ("admin", "users_app", True),
     "webhooks": ("webhooks", "webhooks_app", True),
+    "spark": ("spark", "spark_app", True),
 }
 
 HELP = (
