@@ -293,6 +293,15 @@ def render_markdown(report: dict[str, Any], args: argparse.Namespace) -> str:
         f"{report['swap_delay_seconds']} s; answers from the old version after that: "
         f"{report['old_answers_after_swap']}."
     )
+    if "all_runs" in report:
+        lines.append("")
+        lines.append(
+            f"The median run (by load-phase p99) of {len(report['all_runs'])}; over all runs: "
+            f"{sum(run['errors'] for run in report['all_runs'])} errors in "
+            f"{sum(run['answers'] for run in report['all_runs']):,} answers, load-phase p99 "
+            + ", ".join(f"{run['p99_ms']:.0f}" for run in report["all_runs"])
+            + " ms."
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -351,13 +360,25 @@ def main() -> None:
     # The run whose load-phase p99 is the median of the runs.
     reports.sort(key=lambda r: r["rows"][1].p99_ms)
     report = reports[len(reports) // 2]
+    if len(reports) > 1:
+        report["all_runs"] = [
+            {
+                "errors": sum(row.errors for row in r["rows"][:2]),
+                "answers": sum(row.answers for row in r["rows"][:2]),
+                "p99_ms": r["rows"][1].p99_ms,
+            }
+            for r in reports
+        ]
     if args.json:
         out = {**report, "rows": [asdict(r) for r in report["rows"]]}
         out["runs_p99_ms"] = [[r["rows"][0].p99_ms, r["rows"][1].p99_ms] for r in reports]
         print(json.dumps(out, indent=2))
     else:
         Console().print(render_table(report))
-        print(render_markdown(report, args).splitlines()[-1])
+        # the notes under the markdown table
+        for line in render_markdown(report, args).split("\n\n", 1)[1].strip().splitlines():
+            if line:
+                print(line)
         for failure, count in report["failures"].items():
             print(f"error x{count}: {failure}")
     if args.write:

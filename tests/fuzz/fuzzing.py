@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+import documents
 from sanctions.errors import SanctionsError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,34 +111,8 @@ def require_data() -> None:
 
 # -- builders for binary document seeds ----------------------------------------------------
 def make_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF 1.4 with a text layer (catalog, page tree, page, content stream, font,
-    cross-reference table, trailer), as ISO 32000-1 §7.5 lays it out."""
-    ops = ["BT", "/F1 12 Tf", "14 TL", "72 720 Td"]
-    ops += [
-        "(" + line.replace("\\", "").replace("(", "").replace(")", "") + ") Tj T*" for line in lines
-    ]
-    stream = "\n".join([*ops, "ET"]).encode("cp1252", "replace")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    """A one-page PDF with a text layer (see tests/documents.py)."""
+    return documents.make_pdf([lines])
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
